@@ -1,0 +1,811 @@
+"""The case runtime: every state change of a case goes through `_apply_input`.
+
+One input = one database transaction: lock the case, load its state, apply
+the input to the workflow, append one journal event with the new state
+digest, update the task projection and timers, and snapshot when due.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+import forms
+from engine.clock import Clock, SystemClock
+from engine.definitions import ProcessBundle, SourceFile, closure_hash, load_files, parse_bundle
+from engine.definitions import validate_deployment as _validate
+from engine.documents import DocumentStore
+from engine.errors import CaseNotActive, Conflict, EngineError, Forbidden, NotFound, ValidationFailed
+from engine.journal import (
+    FORMAT_VERSION,
+    GENESIS_HASH,
+    EventKind,
+    JournalEvent,
+    event_hash,
+    upcast,
+)
+from engine.spiff import serializer
+from engine.state import CaseState
+from engine.store.db import Database, default_url
+from engine.store.models import (
+    CaseRow,
+    DefinitionFile,
+    EventRow,
+    ProcessVersionRow,
+    SnapshotRow,
+    TaskRow,
+    TimerRow,
+)
+from engine.views import Actor, CaseView, DeployedProcess, ProcessVersion, Role, TaskView
+
+__all__ = ["Engine", "JournalDiverged"]
+
+SNAPSHOT_EVERY = 10
+CACHE_SIZE = 256
+MAX_DATA_BYTES = 1_000_000
+
+
+class JournalDiverged(EngineError):
+    """Replaying a case's journal did not reproduce a recorded state."""
+
+    code = "journal_diverged"
+
+    def __init__(self, case_id: int, seq: int, message: str) -> None:
+        self.case_id = case_id
+        self.seq = seq
+        super().__init__(f"case {case_id}, event {seq}: {message}")
+
+
+@dataclass
+class _Loaded:
+    bundle: ProcessBundle
+    spec_dicts: dict[str, Any]
+
+
+def _event_from_row(row: EventRow) -> JournalEvent:
+    return JournalEvent(
+        case_id=row.case_id,
+        seq=row.seq,
+        kind=EventKind(row.kind),
+        recorded_at=row.recorded_at,
+        actor=row.actor,
+        desk=row.desk,
+        task_ref=row.task_ref,
+        payload=upcast(row.kind, row.format_version, row.payload),
+        state_digest=row.state_digest,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+        format_version=row.format_version,
+    )
+
+
+def _check_json_data(data: Any, what: str = "data") -> dict[str, Any]:
+    """Refuse anything but a JSON object of JSON-native values."""
+    if not isinstance(data, dict):
+        raise ValidationFailed({what: ["must be a JSON object"]})
+    try:
+        encoded = json.dumps(data, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed({what: [f"not JSON data: {exc}"]}) from None
+    if len(encoded) > MAX_DATA_BYTES:
+        raise ValidationFailed({what: [f"larger than {MAX_DATA_BYTES} bytes"]})
+    bad = [k for k in data if not isinstance(k, str) or not k.isidentifier() or k.startswith("_")]
+    if bad:
+        raise ValidationFailed({str(k): ["not a valid field name"] for k in bad})
+    return dict(json.loads(encoded))
+
+
+class Engine:
+    """The LTSA case engine: definitions, cases, tasks and the journal."""
+
+    def __init__(
+        self,
+        *,
+        database_url: str | None = None,
+        data_dir: Path | str = Path("var"),
+        clock: Clock | None = None,
+        snapshot_every: int = SNAPSHOT_EVERY,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.db = Database(database_url or default_url(self.data_dir))
+        self.clock: Clock = clock or SystemClock()
+        self.documents = DocumentStore(self.data_dir / "documents")
+        self.snapshot_every = max(1, snapshot_every)
+        self._versions: dict[int, _Loaded] = {}
+        self._cache: OrderedDict[int, tuple[int, CaseState]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    # --- set-up -------------------------------------------------------------
+
+    def init_db(self) -> None:
+        """Create or upgrade the schema (Alembic migrations)."""
+        self.db.upgrade()
+
+    def close(self) -> None:
+        """Release database connections."""
+        self.db.dispose()
+
+    # --- definitions --------------------------------------------------------
+
+    def validate(self, sources: Sequence[Path] | Sequence[SourceFile]) -> list[str]:
+        """Check a deployment without storing it; return the process keys.
+
+        Raises:
+            DeploymentFailed: with every problem found.
+        """
+        files = self._as_files(sources)
+        return sorted(_validate(files))
+
+    def deploy(
+        self, sources: Sequence[Path] | Sequence[SourceFile], actor: str
+    ) -> list[DeployedProcess]:
+        """Validate and store a deployment; a process gets a version only when changed.
+
+        Raises:
+            DeploymentFailed: nothing is stored.
+        """
+        files = self._as_files(sources)
+        bundles = _validate(files)
+        results: list[DeployedProcess] = []
+        now = self.clock.now()
+        with self.db.session() as session, session.begin():
+            for key in sorted(bundles):
+                bundle = bundles[key]
+                content_hash = closure_hash(bundle.files)
+                latest = session.scalars(
+                    select(ProcessVersionRow)
+                    .where(ProcessVersionRow.key == key)
+                    .order_by(ProcessVersionRow.version.desc())
+                    .limit(1)
+                ).first()
+                if latest is not None and latest.content_hash == content_hash:
+                    results.append(DeployedProcess(key, latest.version, content_hash, "unchanged"))
+                    continue
+                for source in bundle.files:
+                    if session.get(DefinitionFile, source.sha256) is None:
+                        session.add(DefinitionFile(sha256=source.sha256, content=source.content))
+                        session.flush()
+                version = (latest.version if latest else 0) + 1
+                session.add(
+                    ProcessVersionRow(
+                        key=key,
+                        version=version,
+                        content_hash=content_hash,
+                        files=[{"name": f.name, "sha256": f.sha256} for f in bundle.files],
+                        name=str(bundle.spec.description or key),
+                        deployed_at=now,
+                        deployed_by=actor,
+                    )
+                )
+                results.append(DeployedProcess(key, version, content_hash, "new"))
+        return results
+
+    @staticmethod
+    def _as_files(sources: Sequence[Path] | Sequence[SourceFile]) -> list[SourceFile]:
+        if all(isinstance(s, SourceFile) for s in sources):
+            return [s for s in sources if isinstance(s, SourceFile)]
+        return load_files(Path(str(s)) for s in sources)
+
+    def processes(self) -> list[ProcessVersion]:
+        """Every stored process version, newest first per key."""
+        with self.db.session() as session:
+            counts = dict(
+                session.execute(
+                    select(CaseRow.process_version_id, func.count())
+                    .where(CaseRow.status == "active")
+                    .group_by(CaseRow.process_version_id)
+                ).all()
+            )
+            rows = session.scalars(
+                select(ProcessVersionRow).order_by(
+                    ProcessVersionRow.key, ProcessVersionRow.version.desc()
+                )
+            ).all()
+            return [self._version_view(r, counts.get(r.id, 0)) for r in rows]
+
+    @staticmethod
+    def _version_view(row: ProcessVersionRow, active: int = 0) -> ProcessVersion:
+        return ProcessVersion(
+            id=row.id,
+            key=row.key,
+            version=row.version,
+            content_hash=row.content_hash,
+            deployed_at=row.deployed_at,
+            deployed_by=row.deployed_by,
+            files=tuple(f["name"] for f in row.files),
+            active_cases=active,
+        )
+
+    def version_files(self, key: str, version: int) -> list[SourceFile]:
+        """The stored files of one process version."""
+        with self.db.session() as session:
+            row = self._version_row(session, key, version)
+            return self._files_of(session, row)
+
+    @staticmethod
+    def _files_of(session: Session, row: ProcessVersionRow) -> list[SourceFile]:
+        files = []
+        for entry in row.files:
+            stored = session.get(DefinitionFile, entry["sha256"])
+            if stored is None:
+                raise NotFound(f"definition file {entry['name']} is missing from the store")
+            files.append(SourceFile(entry["name"], stored.content))
+        return files
+
+    @staticmethod
+    def _version_row(session: Session, key: str, version: int | None) -> ProcessVersionRow:
+        query = select(ProcessVersionRow).where(ProcessVersionRow.key == key)
+        if version is None:
+            query = query.order_by(ProcessVersionRow.version.desc()).limit(1)
+        else:
+            query = query.where(ProcessVersionRow.version == version)
+        row = session.scalars(query).first()
+        if row is None:
+            what = f"process {key!r}" + (f" version {version}" if version else "")
+            raise NotFound(f"{what} is not deployed")
+        return row
+
+    def _loaded(self, session: Session, version_id: int) -> _Loaded:
+        loaded = self._versions.get(version_id)
+        if loaded is None:
+            row = session.get(ProcessVersionRow, version_id)
+            if row is None:
+                raise NotFound(f"process version {version_id} does not exist")
+            bundle = parse_bundle(row.key, self._files_of(session, row))
+            blank = CaseState.new(bundle)
+            as_dict = serializer.to_dict(blank.workflow)
+            loaded = _Loaded(
+                bundle,
+                {"spec": as_dict["spec"], "subprocess_specs": as_dict["subprocess_specs"]},
+            )
+            self._versions[version_id] = loaded
+        return loaded
+
+    # --- cases: inputs --------------------------------------------------------
+
+    def start(self, process_key: str, data: Mapping[str, Any], actor: Actor) -> CaseView:
+        """Start a case of the latest version of a process."""
+        if actor.role not in (Role.OFFICER, Role.ADMIN, Role.SYSTEM):
+            raise Forbidden(f"a {actor.role} may not start cases")
+        clean = _check_json_data(dict(data))
+        now = self.clock.now()
+        with self.db.session() as session:
+            try:
+                with session.begin():
+                    version = self._version_row(session, process_key, None)
+                    loaded = self._loaded(session, version.id)
+                    state = CaseState.new(loaded.bundle)
+                    payload = {"data": clean, "process": process_key, "version": version.version,
+                               "content_hash": version.content_hash}
+                    state.apply(EventKind.CASE_STARTED, now, None, payload)
+                    case = CaseRow(
+                        process_version_id=version.id,
+                        process_key=process_key,
+                        status=state.status,
+                        rejection_reason=state.rejection_reason,
+                        revision=0,
+                        head_hash=GENESIS_HASH,
+                        state_digest="",
+                        applicant_name=None,
+                        nik=None,
+                        data={},
+                        created_at=now,
+                        updated_at=now,
+                        started_by=actor.name,
+                    )
+                    session.add(case)
+                    session.flush()
+                    self._record(session, case, loaded, state, EventKind.CASE_STARTED, now,
+                                 actor, None, None, payload)
+            except EngineError:
+                raise
+            self._remember(case.id, case.revision, state)
+            return self._case_view(session, case)
+
+    def complete_task(
+        self,
+        task_id: int,
+        data: Mapping[str, Any],
+        actor: Actor,
+        *,
+        expected_revision: int | None = None,
+        locale: str = "id",
+    ) -> CaseView:
+        """Complete a ready user task with the data of its form.
+
+        Raises:
+            ValidationFailed: the form refused the data; nothing changed.
+            Forbidden: the actor does not work at the task's desk.
+            Conflict: the task was completed or the case changed meanwhile.
+        """
+        with self.db.session() as session:
+            task = session.get(TaskRow, task_id)
+            if task is None:
+                raise NotFound(f"task {task_id} does not exist")
+            if not actor.may_act_at(task.desk):
+                raise Forbidden(f"{actor.name} does not work at desk {task.desk}")
+            if task.state != "ready":
+                raise Conflict(f"task {task_id} is already {task.state}")
+            case_id, ref, desk = task.case_id, task.ref, task.desk
+            case = session.get(CaseRow, case_id)
+            assert case is not None
+            form = self._loaded(session, case.process_version_id).bundle.forms.get(
+                _form_key(ref)
+            )
+            current = dict(case.data)
+        cleaned = self._validate_form(form, data, current, locale)
+        stored = self.documents.store_uploads(cleaned)
+        return self._apply_input(
+            case_id,
+            EventKind.TASK_COMPLETED,
+            actor,
+            desk=desk,
+            task_ref=ref,
+            payload={"data": stored},
+            expected_revision=expected_revision,
+        )
+
+    @staticmethod
+    def _validate_form(
+        form: forms.Form | None, data: Mapping[str, Any], current: dict[str, Any], locale: str
+    ) -> dict[str, Any]:
+        if form is None or not form.fields:
+            return _check_json_data(dict(data))
+        try:
+            return form.validate(data, current=current, locale=locale)
+        except forms.ValidationFailed as exc:
+            raise ValidationFailed(exc.errors) from None
+
+    def send_message(
+        self, case_id: int, name: str, data: Mapping[str, Any], actor: Actor
+    ) -> CaseView:
+        """Deliver a message from outside (embassy, P3MI) to a waiting case."""
+        if actor.role not in (Role.OFFICER, Role.ADMIN, Role.SYSTEM):
+            raise Forbidden(f"a {actor.role} may not send messages")
+        clean = _check_json_data(dict(data))
+        return self._apply_input(
+            case_id, EventKind.MESSAGE_RECEIVED, actor, payload={"name": name, "data": clean}
+        )
+
+    def withdraw(self, case_id: int, reason: str, actor: Actor) -> CaseView:
+        """End a case at the applicant's request (R16)."""
+        if actor.role not in (Role.OFFICER, Role.ADMIN):
+            raise Forbidden(f"a {actor.role} may not withdraw cases")
+        if not reason.strip():
+            raise ValidationFailed({"reason": ["a reason is required"]})
+        return self._apply_input(
+            case_id, EventKind.CASE_WITHDRAWN, actor, payload={"reason": reason.strip()[:2000]}
+        )
+
+    def correct(
+        self, case_id: int, field: str, value: Any, reason: str, actor: Actor
+    ) -> CaseView:
+        """Correct one field of the case data, with a reason (journaled)."""
+        if actor.role not in (Role.OFFICER, Role.ADMIN):
+            raise Forbidden(f"a {actor.role} may not correct case data")
+        if not reason.strip():
+            raise ValidationFailed({"reason": ["a reason is required"]})
+        checked = _check_json_data({field: value})
+        return self._apply_input(
+            case_id,
+            EventKind.DATA_CORRECTED,
+            actor,
+            payload={"field": field, "value": checked[field], "reason": reason.strip()},
+        )
+
+    def fire_due_timers(self, limit: int = 100) -> int:
+        """Fire every timer due by the clock; return how many fired."""
+        now = self.clock.now()
+        with self.db.session() as session:
+            due = session.execute(
+                select(TimerRow.case_id, TimerRow.ref, TimerRow.due_at)
+                .where(TimerRow.state == "waiting", TimerRow.due_at <= now)
+                .order_by(TimerRow.due_at, TimerRow.id)
+                .limit(limit)
+            ).all()
+        fired = 0
+        system = Actor("system:timer", Role.SYSTEM)
+        for case_id, ref, due_at in due:
+            try:
+                self._apply_input(
+                    case_id,
+                    EventKind.TIMER_FIRED,
+                    system,
+                    task_ref=ref,
+                    payload={"due_at": due_at.isoformat()},
+                    timer_ref=ref,
+                )
+                fired += 1
+            except Conflict:
+                continue  # fired by another worker or the case moved on
+        return fired
+
+    # --- the one write path -----------------------------------------------------
+
+    def _apply_input(
+        self,
+        case_id: int,
+        kind: EventKind,
+        actor: Actor,
+        *,
+        payload: dict[str, Any],
+        desk: str | None = None,
+        task_ref: str | None = None,
+        expected_revision: int | None = None,
+        timer_ref: str | None = None,
+    ) -> CaseView:
+        now = self.clock.now()
+        state: CaseState | None = None
+        with self.db.session() as session:
+            try:
+                with session.begin():
+                    case = self._lock_case(session, case_id)
+                    if expected_revision is not None and case.revision != expected_revision:
+                        raise Conflict(
+                            f"case {case_id} is at revision {case.revision}, "
+                            f"not {expected_revision}: reload it"
+                        )
+                    if case.status != "active":
+                        raise CaseNotActive(f"case {case_id} is {case.status}")
+                    if timer_ref is not None and not self._timer_waiting(session, case_id, timer_ref):
+                        raise Conflict(f"timer {timer_ref} already fired")
+                    loaded = self._loaded(session, case.process_version_id)
+                    state = self._take_state(session, case, loaded)
+                    state.apply(kind, now, task_ref, payload)
+                    self._record(session, case, loaded, state, kind, now, actor, desk,
+                                 task_ref, payload)
+            except OperationalError as exc:
+                raise Conflict(f"case {case_id} is busy; try again ({exc.orig})") from None
+            except IntegrityError:
+                raise Conflict(f"case {case_id} was changed by someone else; reload it") from None
+            self._remember(case_id, case.revision, state)
+            return self._case_view(session, case)
+
+    def _lock_case(self, session: Session, case_id: int) -> CaseRow:
+        if self.db.is_sqlite:
+            # A write first takes SQLite's write lock, so the read below sees
+            # the latest commit and a second writer waits instead of failing.
+            session.execute(update(CaseRow).where(CaseRow.id == case_id).values(id=CaseRow.id))
+            case = session.get(CaseRow, case_id, populate_existing=True)
+        else:
+            case = session.get(CaseRow, case_id, with_for_update=True, populate_existing=True)
+        if case is None:
+            raise NotFound(f"case {case_id} does not exist")
+        return case
+
+    @staticmethod
+    def _timer_waiting(session: Session, case_id: int, ref: str) -> bool:
+        state = session.scalar(
+            select(TimerRow.state).where(TimerRow.case_id == case_id, TimerRow.ref == ref)
+        )
+        return state == "waiting"
+
+    def _take_state(self, session: Session, case: CaseRow, loaded: _Loaded) -> CaseState:
+        """The case's state at its current revision: from the cache or rebuilt."""
+        with self._cache_lock:
+            cached = self._cache.pop(case.id, None)
+        if cached is not None and cached[0] == case.revision:
+            return cached[1]
+        return self.rebuild_state(session, case, loaded)
+
+    def rebuild_state(
+        self, session: Session, case: CaseRow, loaded: _Loaded, *, check: bool = True
+    ) -> CaseState:
+        """Load the latest snapshot and replay the journal events after it."""
+        snapshot = session.get(SnapshotRow, case.id)
+        start_seq = 0
+        state: CaseState | None = None
+        if snapshot is not None and snapshot.seq <= case.revision:
+            state = CaseState.from_json(snapshot.state, loaded.bundle, loaded.spec_dicts)
+            start_seq = snapshot.seq
+        rows = session.scalars(
+            select(EventRow)
+            .where(EventRow.case_id == case.id, EventRow.seq > start_seq)
+            .order_by(EventRow.seq)
+        ).all()
+        if state is None:
+            state = CaseState.new(loaded.bundle)
+        for row in rows:
+            event = _event_from_row(row)
+            state.apply(event.kind, event.recorded_at, event.task_ref, event.payload)
+            if check and state.digest() != event.state_digest:
+                raise JournalDiverged(case.id, event.seq, "replayed state differs from the journal")
+        return state
+
+    def _remember(self, case_id: int, revision: int, state: CaseState | None) -> None:
+        if state is None:
+            return
+        with self._cache_lock:
+            self._cache[case_id] = (revision, state)
+            self._cache.move_to_end(case_id)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+
+    def _record(
+        self,
+        session: Session,
+        case: CaseRow,
+        loaded: _Loaded,
+        state: CaseState,
+        kind: EventKind,
+        now: datetime,
+        actor: Actor,
+        desk: str | None,
+        task_ref: str | None,
+        payload: dict[str, Any],
+    ) -> None:
+        """Append the event, update the case row, projection, timers, snapshot."""
+        seq = case.revision + 1
+        digest = state.digest()
+        event = JournalEvent(
+            case_id=case.id,
+            seq=seq,
+            kind=kind,
+            recorded_at=now,
+            actor=actor.name,
+            desk=desk,
+            task_ref=task_ref,
+            payload=payload,
+            state_digest=digest,
+            prev_hash=case.head_hash,
+            hash="",
+        )
+        chained = event_hash(case.head_hash, event.content())
+        session.add(
+            EventRow(
+                case_id=case.id,
+                seq=seq,
+                kind=str(kind),
+                format_version=FORMAT_VERSION,
+                recorded_at=now,
+                actor=actor.name,
+                desk=desk,
+                task_ref=task_ref,
+                payload=payload,
+                state_digest=digest,
+                prev_hash=case.head_hash,
+                hash=chained,
+            )
+        )
+        data = state.data()
+        case.revision = seq
+        case.head_hash = chained
+        case.state_digest = digest
+        case.status = state.status
+        case.rejection_reason = state.rejection_reason
+        case.updated_at = now
+        case.data = _json_safe(data)
+        case.applicant_name = _text_or_none(data.get("full_name"))
+        case.nik = _text_or_none(data.get("nik"))
+        self._project(session, case, loaded, state, now, actor, task_ref, kind)
+        if seq == 1 or seq % self.snapshot_every == 0 or state.status != "active":
+            self._snapshot(session, case.id, seq, state, digest)
+        session.flush()
+
+    @staticmethod
+    def _snapshot(session: Session, case_id: int, seq: int, state: CaseState, digest: str) -> None:
+        row = session.get(SnapshotRow, case_id)
+        if row is None:
+            session.add(SnapshotRow(case_id=case_id, seq=seq, state=state.to_json(),
+                                    state_digest=digest))
+        else:
+            row.seq, row.state, row.state_digest = seq, state.to_json(), digest
+
+    @staticmethod
+    def _project(
+        session: Session,
+        case: CaseRow,
+        loaded: _Loaded,
+        state: CaseState,
+        now: datetime,
+        actor: Actor,
+        task_ref: str | None,
+        kind: EventKind,
+    ) -> None:
+        """Make the tasks and timers tables match the workflow."""
+        ready = {t.ref: t for t in state.ready_tasks()}
+        open_rows = session.scalars(
+            select(TaskRow).where(TaskRow.case_id == case.id, TaskRow.state == "ready")
+        ).all()
+        for row in open_rows:
+            if row.ref in ready:
+                ready.pop(row.ref)
+                continue
+            done = kind is EventKind.TASK_COMPLETED and row.ref == task_ref
+            row.state = "completed" if done else "cancelled"
+            row.completed_at = now
+            row.completed_by = actor.name if done else None
+        for ref, task in ready.items():
+            key = (task.process, task.name)
+            session.add(
+                TaskRow(
+                    case_id=case.id,
+                    ref=ref,
+                    name=task.name,
+                    title=loaded.bundle.titles.get(key, task.name),
+                    desk=loaded.bundle.desks.get(key),
+                    state="ready",
+                    created_at=now,
+                )
+            )
+        waiting = {t.ref: t for t in state.waiting_timers()}
+        timer_rows = session.scalars(
+            select(TimerRow).where(TimerRow.case_id == case.id, TimerRow.state == "waiting")
+        ).all()
+        for timer in timer_rows:
+            if timer.ref in waiting:
+                timer.due_at = waiting.pop(timer.ref).due_at
+                continue
+            fired = state.status == "active" and timer.due_at <= now
+            timer.state = "fired" if fired else "cancelled"
+            timer.fired_at = now if fired else None
+        for ref, waiting_timer in waiting.items():
+            session.add(
+                TimerRow(case_id=case.id, ref=ref, due_at=waiting_timer.due_at, state="waiting")
+            )
+
+    # --- reading --------------------------------------------------------------------
+
+    def get_case(self, case_id: int) -> CaseView:
+        """One case with its ready tasks."""
+        with self.db.session() as session:
+            case = session.get(CaseRow, case_id)
+            if case is None:
+                raise NotFound(f"case {case_id} does not exist")
+            return self._case_view(session, case)
+
+    def list_cases(
+        self,
+        *,
+        status: str | None = None,
+        process_key: str | None = None,
+        search: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[CaseView]:
+        """Cases, newest first, filtered by status, process, or NIK/name search."""
+        query = select(CaseRow).order_by(CaseRow.id.desc())
+        if status:
+            query = query.where(CaseRow.status == status)
+        if process_key:
+            query = query.where(CaseRow.process_key == process_key)
+        if search:
+            term = search.strip()
+            if term.isdigit():
+                query = query.where(CaseRow.nik == term)
+            else:
+                query = query.where(CaseRow.applicant_name.ilike(f"%{term}%"))
+        with self.db.session() as session:
+            rows = session.scalars(query.limit(min(limit, 500)).offset(offset)).all()
+            return [self._case_view(session, r, with_tasks=False) for r in rows]
+
+    def _case_view(self, session: Session, case: CaseRow, *, with_tasks: bool = True) -> CaseView:
+        version = session.get(ProcessVersionRow, case.process_version_id)
+        tasks: tuple[TaskView, ...] = ()
+        if with_tasks:
+            rows = session.scalars(
+                select(TaskRow)
+                .where(TaskRow.case_id == case.id, TaskRow.state == "ready")
+                .order_by(TaskRow.id)
+            ).all()
+            tasks = tuple(self._task_view(session, r, case) for r in rows)
+        return CaseView(
+            id=case.id,
+            process_key=case.process_key,
+            version=version.version if version else 0,
+            status=case.status,
+            rejection_reason=case.rejection_reason,
+            data=dict(case.data),
+            revision=case.revision,
+            created_at=case.created_at,
+            updated_at=case.updated_at,
+            ready_tasks=tasks,
+        )
+
+    def _task_view(self, session: Session, row: TaskRow, case: CaseRow | None = None) -> TaskView:
+        case = case or session.get(CaseRow, row.case_id)
+        assert case is not None
+        form = None
+        if row.state == "ready":
+            form = self._loaded(session, case.process_version_id).bundle.forms.get(
+                _form_key(row.ref)
+            )
+        return TaskView(
+            id=row.id,
+            case_id=row.case_id,
+            ref=row.ref,
+            name=row.name,
+            title=row.title,
+            desk=row.desk,
+            state=row.state,
+            assignee=row.assignee,
+            created_at=row.created_at,
+            due_at=row.due_at,
+            completed_at=row.completed_at,
+            completed_by=row.completed_by,
+            process_key=case.process_key,
+            form=form,
+        )
+
+    def get_task(self, task_id: int) -> TaskView:
+        """One task, with its form when it is ready."""
+        with self.db.session() as session:
+            row = session.get(TaskRow, task_id)
+            if row is None:
+                raise NotFound(f"task {task_id} does not exist")
+            return self._task_view(session, row)
+
+    def list_tasks(
+        self,
+        *,
+        desk: str | Iterable[str] | None = None,
+        case_id: int | None = None,
+        state: str | None = "ready",
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[TaskView]:
+        """The inbox: tasks by desk(s), case and state, oldest first."""
+        query = select(TaskRow, CaseRow.process_key).join(CaseRow, CaseRow.id == TaskRow.case_id)
+        if state:
+            query = query.where(TaskRow.state == state)
+        if isinstance(desk, str):
+            query = query.where(TaskRow.desk == desk)
+        elif desk is not None:
+            query = query.where(TaskRow.desk.in_(list(desk)))
+        if case_id is not None:
+            query = query.where(TaskRow.case_id == case_id)
+        query = query.order_by(TaskRow.created_at, TaskRow.id).limit(min(limit, 500)).offset(offset)
+        with self.db.session() as session:
+            return [
+                TaskView(
+                    id=row.id, case_id=row.case_id, ref=row.ref, name=row.name, title=row.title,
+                    desk=row.desk, state=row.state, assignee=row.assignee,
+                    created_at=row.created_at, due_at=row.due_at, completed_at=row.completed_at,
+                    completed_by=row.completed_by, process_key=key,
+                )
+                for row, key in session.execute(query).all()
+            ]
+
+    def history(self, case_id: int) -> list[JournalEvent]:
+        """The case's journal, oldest event first."""
+        with self.db.session() as session:
+            if session.get(CaseRow, case_id) is None:
+                raise NotFound(f"case {case_id} does not exist")
+            rows = session.scalars(
+                select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq)
+            ).all()
+            return [_event_from_row(r) for r in rows]
+
+    def workflow_state(self, case_id: int) -> CaseState:
+        """Rebuild a case's workflow from its snapshot and journal (read-only use)."""
+        with self.db.session() as session:
+            case = session.get(CaseRow, case_id)
+            if case is None:
+                raise NotFound(f"case {case_id} does not exist")
+            return self.rebuild_state(session, case, self._loaded(session, case.process_version_id))
+
+
+def _form_key(ref: str) -> tuple[str, str]:
+    path = ref.split("#", 1)[0]
+    process, _, name = path.rpartition("/")
+    return process, name
+
+
+def _text_or_none(value: Any) -> str | None:
+    return str(value)[:300] if isinstance(value, (str, int)) and str(value) else None
+
+
+def _json_safe(data: dict[str, Any]) -> dict[str, Any]:
+    return dict(json.loads(json.dumps(data, default=str)))
+

@@ -1,0 +1,252 @@
+"""SpiffWorkflow seams: the parser, clock-driven timers and the serializer.
+
+SpiffWorkflow reads the wall clock in its timer events; the engine swaps in
+timer definitions that read the time of the input being applied, so live
+runs and replays see the same time. Everything SpiffWorkflow-specific that
+the rest of the engine needs is reached through this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.serializer.default.event_definition import (  # type: ignore[import-untyped]
+    TimerConditionalEventDefinitionConverter,
+)
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (  # type: ignore[import-untyped]
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # type: ignore[import-untyped]
+from SpiffWorkflow.camunda.parser.CamundaParser import (  # type: ignore[import-untyped]
+    CamundaParser,
+)
+from SpiffWorkflow.camunda.parser.event_parsers import (  # type: ignore[import-untyped]
+    CamundaBoundaryEventParser,
+    CamundaEndEventParser,
+    CamundaIntermediateCatchEventParser,
+    CamundaIntermediateThrowEventParser,
+    CamundaStartEventParser,
+)
+from SpiffWorkflow.bpmn.util.event import BpmnEvent  # type: ignore[import-untyped]
+from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG  # type: ignore[import-untyped]
+from SpiffWorkflow.camunda.serializer.event_definition import (  # type: ignore[import-untyped]
+    MessageEventDefinitionConverter,
+)
+from SpiffWorkflow.camunda.specs.event_definitions import (  # type: ignore[import-untyped]
+    MessageEventDefinition as CamundaMessage,
+)
+from SpiffWorkflow.task import Task  # type: ignore[import-untyped]
+from SpiffWorkflow.util.task import TaskIterator  # type: ignore[import-untyped]
+
+from engine.clock import input_time
+
+__all__ = [
+    "LtsaMessage",
+    "LtsaParser",
+    "external_message",
+    "timer_value",
+    "iter_all_tasks",
+    "serializer",
+]
+
+
+_ISO_LITERAL = re.compile(
+    r"^(R\d*/)?(P[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}([T ][0-9:.]+)?(Z|[+-]\d{2}:?\d{2})?)"
+    r"(/P[0-9YMWDTHS.,]+)?$",
+    re.IGNORECASE,
+)
+
+
+def timer_value(my_task: Task, expression: str) -> str:
+    """A timer's ISO 8601 text: a literal as Camunda Modeler writes it, else evaluated."""
+    text = expression.strip()
+    if _ISO_LITERAL.match(text):
+        return text
+    return str(my_task.workflow.script_engine.evaluate(my_task, expression))
+
+
+def _parse_utc(value: str) -> datetime:
+    when = datetime.fromisoformat(value)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC)
+
+
+class ClockTimeDate(TimeDateEventDefinition):  # type: ignore[misc]
+    """A timeDate timer that fires by the engine's clock."""
+
+    def has_fired(self, my_task: Task) -> bool:
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            event_value = timer_value(my_task, self.expression)
+            event_value = TimerEventDefinition.parse_time_or_duration(event_value).isoformat()
+            my_task._set_internal_data(event_value=event_value)
+        if _parse_utc(event_value) <= input_time():
+            my_task._set_internal_data(event_fired=True)
+        return bool(my_task._get_internal_data("event_fired", False))
+
+
+class ClockDuration(DurationTimerEventDefinition):  # type: ignore[misc]
+    """A duration timer that starts and fires by the engine's clock."""
+
+    def has_fired(self, my_task: Task) -> bool:
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            expression = timer_value(my_task, self.expression)
+            parsed = TimerEventDefinition.parse_iso_duration(expression)
+            start = input_time()
+            delta = TimerEventDefinition.get_timedelta_from_start(parsed, start)
+            event_value = (start + delta).isoformat()
+            my_task._set_internal_data(event_value=event_value)
+        if _parse_utc(event_value) <= input_time():
+            my_task._set_internal_data(event_fired=True)
+        return bool(my_task._get_internal_data("event_fired", False))
+
+
+class ClockCycle(CycleTimerEventDefinition):  # type: ignore[misc]
+    """A cycle timer (R3/PT1H) driven by the engine's clock."""
+
+    def cycle_complete(self, my_task: Task) -> bool:
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            expression = timer_value(my_task, self.expression)
+            cycles, start, duration = _recurring(expression)
+            event_value = {
+                "cycles": cycles,
+                "next": start.isoformat(),
+                "duration": duration.total_seconds(),
+            }
+        ready = False
+        if event_value["cycles"] != 0:
+            next_event = _parse_utc(event_value["next"])
+            if next_event <= input_time():
+                event_value["next"] = (
+                    next_event + timedelta(seconds=event_value["duration"])
+                ).isoformat()
+                event_value["cycles"] -= 1
+                ready = True
+        else:
+            my_task.internal_data.pop("event_value", None)
+            my_task.internal_data["event_fired"] = True
+        if ready or event_value["cycles"] != 0:
+            my_task._set_internal_data(event_value=event_value)
+        return ready
+
+
+def _recurring(expression: str) -> tuple[int, datetime, timedelta]:
+    """Parse R[n]/duration with the start taken from the engine's clock."""
+    components = expression.upper().replace("--", "/").strip("R").split("/")
+    if len(components) == 2 and components[1].startswith("P"):
+        cycles = int(components[0]) if components[0] else -1
+        parsed = TimerEventDefinition.parse_iso_duration(components[1])
+        start = input_time()
+        duration = TimerEventDefinition.get_timedelta_from_start(parsed, start)
+        return cycles, start + duration, duration
+    result = TimerEventDefinition.parse_iso_recurring_interval(expression)
+    return cast(tuple[int, datetime, timedelta], result)
+
+
+_CLOCK_TIMERS: dict[type, type] = {
+    TimeDateEventDefinition: ClockTimeDate,
+    DurationTimerEventDefinition: ClockDuration,
+    CycleTimerEventDefinition: ClockCycle,
+}
+
+
+class LtsaMessage(CamundaMessage):  # type: ignore[misc]
+    """A message whose data merges into the case data.
+
+    Camunda's message nests the payload under a result variable
+    (``<task>_Response``); here the payload's fields land in the case data
+    as they are, unless the designer names a ``camunda:resultVariable``.
+    """
+
+    def update_internal_data(self, my_task: Task, event: BpmnEvent) -> None:
+        my_task.internal_data[self.name] = event.payload
+
+    def update_task_data(self, my_task: Task) -> None:
+        event_data = my_task.internal_data.get(self.name) or {}
+        payload = event_data.get("payload")
+        result_var = self.result_var or event_data.get("result_var")
+        if result_var:
+            my_task.data[result_var] = payload
+        elif isinstance(payload, dict):
+            my_task.data.update(payload)
+
+
+def external_message(name: str, data: dict[str, Any]) -> BpmnEvent:
+    """An event carrying a message from outside the case (API, CLI)."""
+    return BpmnEvent(LtsaMessage(name), payload={"payload": data, "result_var": None})
+
+
+class _ClockTimerParsing:
+    """Mixin for event parsers: clock-driven timers and merging messages."""
+
+    def parse_message_event(self, message_event: Any) -> Any:
+        definition = super().parse_message_event(message_event)  # type: ignore[misc]
+        return LtsaMessage(
+            definition.name,
+            definition.correlation_properties,
+            definition.expression,
+            definition.result_var,
+        )
+
+    def parse_timer_event(self, event: Any) -> Any:
+        definition = super().parse_timer_event(event)  # type: ignore[misc]
+        clock_class = _CLOCK_TIMERS.get(type(definition))
+        if clock_class is None:
+            return definition
+        return clock_class(
+            definition.name, definition.expression, description=definition.description
+        )
+
+
+def _with_clock_timers(parser_class: type) -> type:
+    return type(parser_class.__name__, (_ClockTimerParsing, parser_class), {})
+
+
+class LtsaParser(CamundaParser):  # type: ignore[misc]
+    """The Camunda dialect parser with the engine's timers."""
+
+    OVERRIDE_PARSER_CLASSES = dict(CamundaParser.OVERRIDE_PARSER_CLASSES)
+    for _tag, (_parser_class, _spec_class) in list(OVERRIDE_PARSER_CLASSES.items()):
+        if _parser_class in (
+            CamundaStartEventParser,
+            CamundaEndEventParser,
+            CamundaIntermediateCatchEventParser,
+            CamundaIntermediateThrowEventParser,
+            CamundaBoundaryEventParser,
+        ):
+            OVERRIDE_PARSER_CLASSES[_tag] = (_with_clock_timers(_parser_class), _spec_class)
+    del _tag, _parser_class, _spec_class
+
+
+def _make_serializer() -> BpmnWorkflowSerializer:
+    config = dict(CAMUNDA_CONFIG)
+    for clock_class in _CLOCK_TIMERS.values():
+        config[clock_class] = TimerConditionalEventDefinitionConverter
+    config[LtsaMessage] = MessageEventDefinitionConverter
+    registry = BpmnWorkflowSerializer.configure(config)
+    return BpmnWorkflowSerializer(registry)
+
+
+serializer = _make_serializer()
+
+
+def iter_all_tasks(workflow: BpmnWorkflow) -> Iterator[Task]:
+    """Yield every task of a case, top workflow first, then each subprocess.
+
+    The order depends only on the inputs the case received, never on task
+    UUIDs, so it is the same in a live run and in a replay. There is no depth
+    limit: SpiffWorkflow's own iterator stops at depth 1,000.
+    """
+    yield from TaskIterator(workflow.task_tree, max_depth=2**62)
+    for subprocess in workflow.subprocesses.values():
+        yield from TaskIterator(subprocess.task_tree, max_depth=2**62)

@@ -1,0 +1,291 @@
+"""The live state of one case: its SpiffWorkflow workflow plus stable refs.
+
+Inputs are applied here and only here, by the same function whether they
+come from a desk officer (live) or from the journal (replay), so a replay
+reproduces the live state exactly. Task references are stable across runs:
+``<process>/<element>#<occurrence>``, never SpiffWorkflow's random UUIDs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import (  # type: ignore[import-untyped]
+    CatchingEvent,
+)
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # type: ignore[import-untyped]
+from SpiffWorkflow.camunda.specs.user_task import UserTask  # type: ignore[import-untyped]
+from SpiffWorkflow.exceptions import WorkflowException  # type: ignore[import-untyped]
+from SpiffWorkflow.task import Task  # type: ignore[import-untyped]
+from SpiffWorkflow.util.task import TaskState  # type: ignore[import-untyped]
+
+from engine import sandbox
+from engine.clock import applying_input_at, input_time
+from engine.definitions import ProcessBundle
+from engine.errors import Conflict, EngineError
+from engine.journal import EventKind, canonical_json, sha256_hex
+from engine.spiff import external_message, iter_all_tasks, serializer
+
+__all__ = ["CaseState", "ProcessError", "ReadyTask", "WaitingTimer"]
+
+
+class ProcessError(EngineError):
+    """The process itself failed on an input (a gateway with no true branch...)."""
+
+    code = "process_error"
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    """A user task waiting for a desk."""
+
+    ref: str
+    name: str
+    process: str
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    """A timer event the case waits on, with its due time."""
+
+    ref: str
+    due_at: datetime
+
+
+_STATE_NAMES = {TaskState.READY: "READY", TaskState.WAITING: "WAITING"}
+
+
+def _is_tracked(task: Task) -> bool:
+    spec = task.task_spec
+    return isinstance(spec, UserTask) or isinstance(spec, CatchingEvent)
+
+
+@dataclass
+class CaseState:
+    """A case's workflow, its task references and its status."""
+
+    workflow: BpmnWorkflow
+    refs: dict[str, str] = field(default_factory=dict)  # task UUID -> ref
+    counters: dict[str, int] = field(default_factory=dict)
+    status: str = "active"
+    rejection_reason: str | None = None
+    withdraw_reason: str | None = None
+
+    # --- construction -----------------------------------------------------
+
+    @classmethod
+    def new(cls, bundle: ProcessBundle, now: Callable[[], datetime] = input_time) -> CaseState:
+        """A fresh workflow of the bundle's process, not yet started."""
+        workflow = BpmnWorkflow(
+            bundle.spec,
+            bundle.subprocess_specs,
+            script_engine=sandbox.make_script_engine(now),
+        )
+        return cls(workflow=workflow)
+
+    def to_json(self) -> str:
+        """Serialize the whole state (workflow without its specs)."""
+        workflow = serializer.to_dict(self.workflow)
+        workflow.pop("spec", None)
+        workflow.pop("subprocess_specs", None)
+        return json.dumps(
+            {
+                "workflow": workflow,
+                "refs": self.refs,
+                "counters": self.counters,
+                "status": self.status,
+                "rejection_reason": self.rejection_reason,
+                "withdraw_reason": self.withdraw_reason,
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str, bundle: ProcessBundle, spec_dicts: dict[str, Any]) -> CaseState:
+        """Restore a state written by `to_json`, with the version's specs."""
+        raw = json.loads(text)
+        workflow_dict = raw["workflow"]
+        workflow_dict["spec"] = json.loads(json.dumps(spec_dicts["spec"]))
+        workflow_dict["subprocess_specs"] = json.loads(json.dumps(spec_dicts["subprocess_specs"]))
+        workflow = serializer.from_dict(workflow_dict)
+        workflow.script_engine = sandbox.make_script_engine(input_time)
+        return cls(
+            workflow=workflow,
+            refs=raw["refs"],
+            counters=raw["counters"],
+            status=raw["status"],
+            rejection_reason=raw["rejection_reason"],
+            withdraw_reason=raw["withdraw_reason"],
+        )
+
+    # --- reading ----------------------------------------------------------
+
+    def _tracked(self) -> Iterator[tuple[str, Task]]:
+        for task in iter_all_tasks(self.workflow):
+            ref = self.refs.get(str(task.id))
+            if ref is not None:
+                yield ref, task
+
+    def ready_tasks(self) -> list[ReadyTask]:
+        """User tasks that wait for a desk, in a stable order."""
+        if self.status != "active":
+            return []
+        return [
+            ReadyTask(ref, task.task_spec.name, task.workflow.spec.name)
+            for ref, task in self._tracked()
+            if task.state == TaskState.READY and isinstance(task.task_spec, UserTask)
+        ]
+
+    def waiting_timers(self) -> list[WaitingTimer]:
+        """Timer events the case waits on (due time known once they started)."""
+        if self.status != "active":
+            return []
+        timers = []
+        for ref, task in self._tracked():
+            if task.state != TaskState.WAITING:
+                continue
+            value = task._get_internal_data("event_value")
+            if isinstance(value, str):
+                due = datetime.fromisoformat(value)
+            elif isinstance(value, dict) and "next" in value:
+                due = datetime.fromisoformat(value["next"])
+            else:
+                continue
+            if due.tzinfo is None:
+                due = due.replace(tzinfo=UTC)
+            timers.append(WaitingTimer(ref, due.astimezone(UTC)))
+        return timers
+
+    def find(self, ref: str) -> Task:
+        """The task with a stable reference.
+
+        Raises:
+            Conflict: when no task has that reference any more.
+        """
+        for candidate_ref, task in self._tracked():
+            if candidate_ref == ref:
+                return task
+        raise Conflict(f"task {ref} is no longer part of the case")
+
+    def data(self) -> dict[str, Any]:
+        """The case data: the data of the tasks the case waits on, merged."""
+        if self.workflow.is_completed() and self.status != "withdrawn":
+            return dict(self.workflow.data)
+        merged: dict[str, Any] = {}
+        for task in iter_all_tasks(self.workflow):
+            if task.state in (TaskState.READY, TaskState.WAITING) and task.workflow is self.workflow:
+                merged.update(task.data)
+        if not merged:
+            last = self._last_completed()
+            if last is not None:
+                merged.update(last.data)
+        merged.pop("data_objects", None)
+        return merged
+
+    def _last_completed(self) -> Task | None:
+        latest = None
+        for task in iter_all_tasks(self.workflow):
+            if task.state == TaskState.COMPLETED and task.workflow is self.workflow:
+                if latest is None or task.last_state_change >= latest.last_state_change:
+                    latest = task
+        return latest
+
+    def digest(self) -> str:
+        """A hash of what the case is: status, data and its tracked tasks."""
+        tasks = sorted(
+            (ref, TaskState.get_name(task.state)) for ref, task in self._tracked()
+        )
+        projection = {
+            "status": self.status,
+            "rejection_reason": self.rejection_reason,
+            "withdraw_reason": self.withdraw_reason,
+            "data": self.data(),
+            "tasks": tasks,
+        }
+        return sha256_hex(canonical_json(projection))
+
+    # --- applying inputs --------------------------------------------------
+
+    def apply(self, kind: EventKind, at: datetime, task_ref: str | None, payload: dict[str, Any]) -> None:
+        """Apply one journaled input at time `at` and run the engine forward."""
+        with applying_input_at(at):
+            try:
+                self._apply(kind, task_ref, payload)
+                if self.status == "active":
+                    self._run()
+            except EngineError:
+                raise
+            except (WorkflowException, sandbox.SandboxLimitExceeded, sandbox.ExpressionRejected) as exc:
+                raise ProcessError(_describe(exc)) from exc
+            except (KeyError, TypeError, ValueError, NameError, ZeroDivisionError) as exc:
+                raise ProcessError(_describe(exc)) from exc
+            self._assign_refs()
+            self._update_status()
+
+    def _apply(self, kind: EventKind, task_ref: str | None, payload: dict[str, Any]) -> None:
+        if kind is EventKind.CASE_STARTED:
+            start = self.workflow.get_next_task(state=TaskState.READY)
+            start.data.update(payload.get("data", {}))
+        elif kind is EventKind.TASK_COMPLETED:
+            task = self.find(task_ref or "")
+            if task.state != TaskState.READY:
+                raise Conflict(f"task {task_ref} is not ready (already done?)")
+            task.data.update(payload.get("data", {}))
+            task.run()
+        elif kind is EventKind.MESSAGE_RECEIVED:
+            try:
+                self.workflow.send_event(external_message(payload["name"], payload.get("data", {})))
+            except WorkflowException as exc:
+                raise Conflict(f"the case is not waiting for message {payload['name']!r}") from exc
+        elif kind is EventKind.TIMER_FIRED:
+            self.workflow.refresh_waiting_tasks()
+        elif kind is EventKind.CASE_WITHDRAWN:
+            self.workflow.cancel()
+            self.status = "withdrawn"
+            self.withdraw_reason = str(payload.get("reason", ""))
+        elif kind is EventKind.DATA_CORRECTED:
+            for task in iter_all_tasks(self.workflow):
+                if task.state in (TaskState.READY, TaskState.WAITING):
+                    task.data[payload["field"]] = payload["value"]
+        else:
+            raise ProcessError(f"unknown event kind {kind}")
+
+    def _run(self) -> None:
+        self.workflow.do_engine_steps()
+        self.workflow.refresh_waiting_tasks()
+        self.workflow.do_engine_steps()
+
+    def _assign_refs(self) -> None:
+        for task in iter_all_tasks(self.workflow):
+            if str(task.id) in self.refs:
+                continue
+            if task.state not in (TaskState.READY, TaskState.WAITING) or not _is_tracked(task):
+                continue
+            name = f"{task.workflow.spec.name}/{task.task_spec.name}"
+            count = self.counters.get(name, 0) + 1
+            self.counters[name] = count
+            self.refs[str(task.id)] = f"{name}#{count}"
+
+    def _update_status(self) -> None:
+        if self.status != "active":
+            return
+        if any(t.state & TaskState.NOT_FINISHED_MASK for t in iter_all_tasks(self.workflow)):
+            return
+        reason = self.workflow.data.get("rejection_reason")
+        if reason:
+            self.status = "rejected"
+            self.rejection_reason = str(reason)
+        else:
+            self.status = "completed"
+
+
+def _describe(exc: BaseException) -> str:
+    task_spec = getattr(exc, "task_spec", None)
+    where = ""
+    if task_spec is not None:
+        where = f"{getattr(task_spec, 'bpmn_id', None) or task_spec.name}: "
+    return f"{where}{exc}"

@@ -1,0 +1,445 @@
+"""The field-type table: each type name maps to one class that knows everything about it.
+
+A `FieldType` yields the marshmallow field that validates a submitted value,
+the JSON Schema fragment that accepts the same values, the HTML widget, and
+the conversion of browser strings. Add a type by adding a class to `TYPES`.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from marshmallow import ValidationError
+from marshmallow import fields as mm
+
+from forms.files import (
+    BASE64_PATTERN,
+    MAX_NAME_LENGTH,
+    SHA256_PATTERN,
+    UploadedFile,
+    clean_upload,
+    is_reference,
+)
+from forms.formats import FORMATS, anchored
+from forms.messages import Say
+
+if TYPE_CHECKING:
+    from forms.model import Field
+
+Validator = Callable[[Any], None]
+
+COMMON_CONSTRAINTS = frozenset({"required", "readonly"})
+COMMON_PROPERTIES = frozenset({"help", "help_en", "label_en", "visible_if"})
+_DATE_TEXT = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+
+
+def _rule(ok: Callable[[Any], bool], text: str) -> Validator:
+    def check(value: Any) -> None:
+        if not ok(value):
+            raise ValidationError(text)
+
+    return check
+
+
+def _first_failure(checks: list[Validator]) -> Validator:
+    # One message per field: "required" says it all for "", not also "16 digits".
+    def check(value: Any) -> None:
+        for single in checks:
+            single(value)
+
+    return check
+
+
+class _Declared(mm.Field[Any]):
+    """Base marshmallow field: requiredness and 'null' follow the declaration."""
+
+    def __init__(self, field: Field, say: Say, validators: list[Validator]) -> None:
+        self.declared = field
+        self.say = say
+        message = say("required")
+        super().__init__(
+            required=field.always_required,
+            allow_none=not field.always_required,
+            validate=validators,
+            error_messages={"required": message, "null": message},
+        )
+
+
+class _Refused(_Declared):
+    """A readonly field: any submitted value, even null, is refused."""
+
+    def __init__(self, field: Field, say: Say) -> None:
+        super().__init__(field, say, [])
+        self.allow_none = False
+        self.error_messages["null"] = say("readonly")
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        raise ValidationError(self.say("readonly"))
+
+
+class _Text(_Declared):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, str):
+            raise ValidationError(self.say("not_string"))
+        return value
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kw: Any) -> Any:
+        # Normalise (e.g. phone separators) only after every rule saw the value as sent.
+        out = super().deserialize(value, attr, data, **kw)
+        fmt = FORMATS.get(self.declared.format or "")
+        return fmt.normalize(out) if fmt is not None and isinstance(out, str) else out
+
+
+class _Long(_Declared):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():  # JSON's 12.0 is an integer
+            return int(value)
+        raise ValidationError(self.say("not_integer"))
+
+
+class _Boolean(_Declared):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool):
+            return value
+        raise ValidationError(self.say("not_boolean"))
+
+
+def _iso_date(value: str) -> bool:
+    if re.fullmatch(_DATE_TEXT, value) is None:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+class _Date(_Declared):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value.isoformat()
+        if isinstance(value, str) and _iso_date(value):
+            return value
+        raise ValidationError(self.say("not_date"))
+
+
+class _Choice(_Declared):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        ids = [option_id for option_id, _ in self.declared.options]
+        if isinstance(value, str) and value in ids:
+            return value
+        raise ValidationError(self.say("not_option", options=", ".join(ids)))
+
+
+class _File(_Declared):
+    def __init__(self, field: Field, say: Say, current: Any) -> None:
+        super().__init__(field, say, [])
+        self.current = current
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, Mapping) and is_reference(value):
+            current = self.current
+            if (
+                isinstance(current, Mapping)
+                and is_reference(current)
+                and all(value[key] == current[key] for key in value)
+            ):
+                return dict(current)
+            raise ValidationError(self.say("file_reference"))
+        return clean_upload(self.declared, value, self.say)
+
+
+class FieldType(ABC):
+    """Everything one field type means: validation, JSON Schema, HTML, defaults."""
+
+    name: ClassVar[str]
+    constraints: ClassVar[frozenset[str]] = COMMON_CONSTRAINTS
+    properties: ClassVar[frozenset[str]] = COMMON_PROPERTIES
+    marshmallow_class: ClassVar[type[_Declared]]
+
+    def parse_default(self, field: Field, text: str) -> Any:
+        """Return the typed default for the defaultValue ``text``; raise ValueError if bad."""
+        return text
+
+    def validators(self, field: Field, say: Say) -> list[Validator]:
+        """Return the checks that run on the converted value (constraints, formats)."""
+        return []
+
+    def marshmallow_field(self, field: Field, say: Say, current: Any) -> mm.Field[Any]:
+        """Return the marshmallow field that validates a submitted value."""
+        if field.readonly:
+            return _Refused(field, say)
+        return self.marshmallow_class(field, say, [_first_failure(self.validators(field, say))])
+
+    @abstractmethod
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        """Return the JSON Schema of a non-null value (title, null etc. are added by the caller)."""
+
+    def widget(self, field: Field) -> str:
+        """Return the name of the template macro that renders the field."""
+        return self.name
+
+    def from_html(self, field: Field, text: str) -> Any:
+        """Convert a browser's string to the JSON value (leave it as is if it cannot be)."""
+        return text if text != "" else None
+
+    def display(self, value: Any) -> str:
+        """Return ``value`` as the text an HTML input shows."""
+        return "" if value is None else str(value)
+
+
+class StringType(FieldType):
+    """Free text, optionally with a length range, a format and a pattern."""
+
+    name = "string"
+    constraints = COMMON_CONSTRAINTS | {"minlength", "maxlength"}
+    properties = COMMON_PROPERTIES | {"format", "pattern", "placeholder", "placeholder_en"}
+    marshmallow_class = _Text
+
+    def validators(self, field: Field, say: Say) -> list[Validator]:
+        """Return length, blank, format and pattern checks."""
+        checks: list[Validator] = []
+        min_length = max(field.min_length or 0, 1 if field.required else 0)
+        if min_length:
+            key = "required" if min_length == 1 and field.required else "min_length"
+            checks.append(_rule(lambda v: len(v) >= min_length, say(key, min=min_length)))
+        if field.max_length is not None:
+            limit = field.max_length
+            checks.append(_rule(lambda v: len(v) <= limit, say("max_length", max=limit)))
+        if field.required:
+            checks.append(_rule(lambda v: re.search(r"\S", v) is not None, say("blank")))
+        if field.format is not None:
+            fmt = FORMATS[field.format]
+            checks.append(_rule(fmt.check, say(fmt.message_key)))
+        if field.pattern is not None:
+            full = anchored(field.pattern)
+            checks.append(_rule(lambda v: re.search(full, v) is not None, say("pattern")))
+        return checks
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        """Return ``type: string`` with lengths, format and patterns."""
+        fragment: dict[str, Any] = {"type": "string"}
+        patterns: list[str] = []
+        min_length = max(field.min_length or 0, 1 if field.required else 0)
+        if min_length:
+            fragment["minLength"] = min_length
+        if field.max_length is not None:
+            fragment["maxLength"] = field.max_length
+        if field.format is not None:
+            fmt = FORMATS[field.format]
+            fragment["format"] = fmt.name
+            patterns.append(anchored(fmt.pattern))
+            if fmt.max_length is not None:
+                fragment["maxLength"] = min(fmt.max_length, field.max_length or fmt.max_length)
+        if field.pattern is not None:
+            patterns.append(anchored(field.pattern))
+        if field.required:
+            patterns.append(r"\S")
+        if patterns:
+            fragment["pattern"] = patterns[0]
+        if patterns[1:]:
+            fragment["allOf"] = [{"pattern": p} for p in patterns[1:]]
+        return fragment
+
+    def widget(self, field: Field) -> str:
+        """Countries get a select; other strings a text input."""
+        return "country" if field.format == "country" else "text"
+
+
+class LongType(FieldType):
+    """A whole number, optionally bounded by min and max (inclusive)."""
+
+    name = "long"
+    constraints = COMMON_CONSTRAINTS | {"min", "max"}
+    properties = COMMON_PROPERTIES | {"placeholder", "placeholder_en"}
+    marshmallow_class = _Long
+
+    def parse_default(self, field: Field, text: str) -> Any:
+        """Parse an integer default."""
+        if _INTEGER_TEXT.fullmatch(text.strip()) is None:
+            raise ValueError(f"{text!r} is not an integer")
+        return int(text)
+
+    def validators(self, field: Field, say: Say) -> list[Validator]:
+        """Return the bounds."""
+        checks: list[Validator] = []
+        if field.minimum is not None:
+            low = field.minimum
+            checks.append(_rule(lambda v: v >= low, say("min", min=low)))
+        if field.maximum is not None:
+            high = field.maximum
+            checks.append(_rule(lambda v: v <= high, say("max", max=high)))
+        return checks
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        """Return ``type: integer`` with bounds."""
+        fragment: dict[str, Any] = {"type": "integer"}
+        if field.minimum is not None:
+            fragment["minimum"] = field.minimum
+        if field.maximum is not None:
+            fragment["maximum"] = field.maximum
+        return fragment
+
+    def from_html(self, field: Field, text: str) -> Any:
+        """Convert digits to an int; leave anything else for validation to refuse."""
+        stripped = text.strip()
+        if stripped == "":
+            return None
+        return int(stripped) if _INTEGER_TEXT.fullmatch(stripped) else text
+
+
+class BooleanType(FieldType):
+    """Yes or no; rendered as a checkbox (absent from a browser submission means no)."""
+
+    name = "boolean"
+    marshmallow_class = _Boolean
+
+    def parse_default(self, field: Field, text: str) -> Any:
+        """Parse ``true`` or ``false``."""
+        if text.strip().lower() not in ("true", "false"):
+            raise ValueError(f"{text!r} is not true or false")
+        return text.strip().lower() == "true"
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        """Return ``type: boolean``."""
+        return {"type": "boolean"}
+
+    def from_html(self, field: Field, text: str) -> Any:
+        """Map checkbox values to booleans; leave anything else for validation to refuse."""
+        lowered = text.strip().lower()
+        if lowered in ("on", "true", "1", "yes", "ya"):
+            return True
+        if lowered in ("", "off", "false", "0", "no", "tidak"):
+            return False
+        return text
+
+    def display(self, value: Any) -> str:
+        """Return ``true``/``false``."""
+        return "true" if value is True else "false"
+
+
+class DateType(FieldType):
+    """A calendar date, stored as ``YYYY-MM-DD``."""
+
+    name = "date"
+    marshmallow_class = _Date
+
+    def parse_default(self, field: Field, text: str) -> Any:
+        """Parse an ISO date."""
+        if not _iso_date(text.strip()):
+            raise ValueError(f"{text!r} is not a date YYYY-MM-DD")
+        return text.strip()
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        """Return a string with ``format: date`` and the ISO pattern."""
+        return {"type": "string", "format": "date", "pattern": anchored(_DATE_TEXT)}
+
+    def display(self, value: Any) -> str:
+        """Return the ISO text of a date."""
+        return value.isoformat() if isinstance(value, date) else super().display(value)
+
+
+class EnumType(FieldType):
+    """One of the declared options (camunda:value id/name); the id is stored."""
+
+    name = "enum"
+    marshmallow_class = _Choice
+
+    def parse_default(self, field: Field, text: str) -> Any:
+        """The default must be an option id."""
+        if text not in {option_id for option_id, _ in field.options}:
+            raise ValueError(f"{text!r} is not one of the option ids")
+        return text
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        """Return the option ids as ``enum``, their labels as ``x-enumNames``."""
+        return {
+            "type": "string",
+            "enum": [option_id for option_id, _ in field.options],
+            "x-enumNames": [label for _, label in field.options],
+        }
+
+
+class FileType(FieldType):
+    """A document upload, checked by content; stored by the engine as a reference."""
+
+    name = "file"
+    properties = COMMON_PROPERTIES | {"accept", "max_bytes"}
+
+    def parse_default(self, field: Field, text: str) -> Any:
+        """Files have no default."""
+        raise ValueError("a file field cannot have a default value")
+
+    def marshmallow_field(self, field: Field, say: Say, current: Any) -> mm.Field[Any]:
+        """Return the upload field, which compares kept references with ``current``."""
+        if field.readonly:
+            return _Refused(field, say)
+        return _File(field, say, current)
+
+    def json_schema(self, field: Field) -> dict[str, Any]:
+        """Return either a new upload or the reference of the document kept from before."""
+        upload = {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "minLength": 1, "maxLength": MAX_NAME_LENGTH},
+                "content_base64": {
+                    "type": "string",
+                    "contentEncoding": "base64",
+                    "pattern": anchored(BASE64_PATTERN),
+                    "minLength": 4,
+                    "maxLength": 4 * -(-field.max_bytes // 3),
+                },
+                "media_type": {"type": "string"},
+            },
+            "required": ["name", "content_base64"],
+            "additionalProperties": False,
+        }
+        reference = {
+            "type": "object",
+            "properties": {
+                "sha256": {"type": "string", "pattern": anchored(SHA256_PATTERN)},
+                "name": {"type": "string"},
+                "media_type": {"type": "string"},
+                "size": {"type": "integer", "minimum": 0},
+            },
+            "required": ["sha256", "name", "media_type", "size"],
+            "additionalProperties": False,
+        }
+        return {
+            "anyOf": [upload, reference],
+            "x-accept": list(field.accept),
+            "x-maxBytes": field.max_bytes,
+        }
+
+    def from_html(self, field: Field, text: str) -> Any:
+        """A text value in a file input is refused by validation as it is."""
+        return text
+
+    def display(self, value: Any) -> str:
+        """Return the name of a stored or uploaded document."""
+        if isinstance(value, UploadedFile):
+            return value.name
+        if isinstance(value, Mapping):
+            return str(value.get("name", ""))
+        return ""
+
+
+TYPES: Mapping[str, FieldType] = {
+    field_type.name: field_type
+    for field_type in (
+        StringType(),
+        LongType(),
+        BooleanType(),
+        DateType(),
+        EnumType(),
+        FileType(),
+    )
+}
+"""The table of field types by the name used in camunda:formField type="..."."""

@@ -103,8 +103,7 @@ def form_xml(fields, indent="        "):
 @dataclass
 class Node:
     id: str
-    kind: str  # startEvent, endEvent, userTask, scriptTask, businessRuleTask, callActivity,
-    #            exclusiveGateway, parallelGateway, intermediateCatchEvent, boundaryEvent, subProcess
+    kind: str  # BPMN element tag: userTask, exclusiveGateway, boundaryEvent, subProcess, ...
     name: str
     lane: str
     col: float
@@ -743,14 +742,24 @@ def placement() -> Process:
     return p
 
 
-MISSING_SCRIPT = """missing_documents = [item["label"] for item in [
-    {"label": "Surat keterangan status perkawinan", "missing": not marital_status_letter},
-    {"label": "Fotokopi buku nikah", "missing": marriage_book_required and not marriage_book_copy},
-    {"label": "Surat izin suami/istri" + (" (R6: tanpa akta cerai pengadilan pemohon masih berstatus kawin)" if marital_status == "cerai_hidup" else ""), "missing": required_consent == "spouse" and not spouse_consent},
-    {"label": "Surat izin orang tua", "missing": (required_consent == "parent" or parent_consent_also_required) and not parent_consent},
-    {"label": "Surat izin wali", "missing": required_consent == "guardian" and not guardian_consent},
-    {"label": "Pengesahan surat izin oleh kepala desa/lurah: " + consent_refusal_reason, "missing": not consent_acknowledged},
-] if item["missing"]]
+MISSING_SCRIPT = """missing_documents = []
+if not marital_status_letter:
+    missing_documents.append("Surat keterangan status perkawinan")
+if marriage_book_required and not marriage_book_copy:
+    missing_documents.append("Fotokopi buku nikah")
+if required_consent == "spouse" and not spouse_consent:
+    if marital_status == "cerai_hidup":
+        missing_documents.append(
+            "Surat izin suami/istri (R6: tanpa akta cerai pengadilan, pemohon masih kawin)")
+    else:
+        missing_documents.append("Surat izin suami/istri")
+if (required_consent == "parent" or parent_consent_also_required) and not parent_consent:
+    missing_documents.append("Surat izin orang tua")
+if required_consent == "guardian" and not guardian_consent:
+    missing_documents.append("Surat izin wali")
+if not consent_acknowledged:
+    missing_documents.append(consent_refusal_reason)
+missing_documents_text = "; ".join(missing_documents)
 requirements_complete = len(missing_documents) == 0"""
 
 INIT_DOCS = """marital_status_letter = None
@@ -760,7 +769,9 @@ spouse_consent = None
 parent_consent = None
 guardian_consent = None
 consent_acknowledged_by = None
-missing_documents = []"""
+missing_documents = []
+missing_documents_text = ""
+consent_refusal_reason = ''"""
 
 
 def requirements() -> Process:
@@ -786,7 +797,7 @@ def requirements() -> Process:
     n("gw_lengkap", "exclusiveGateway", "Dokumen lengkap?", "disnaker", 7)
     n("end_lengkap", "endEvent", "Persyaratan lengkap", "disnaker", 8)
     n("lengkapi_dokumen", "userTask", "Lengkapi dokumen yang kurang", "disnaker", 7, row=1, form=[
-        ro("missing_documents", "Dokumen yang masih kurang"),
+        ro("missing_documents_text", "Dokumen yang masih kurang"),
         ro("consent_refusal_reason", "Alasan surat izin ditolak"),
         ro("marital_status", "Status perkawinan"),
         ro("parents_alive", "Orang tua yang masih hidup"),

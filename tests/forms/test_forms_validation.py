@@ -3,22 +3,9 @@
 import datetime
 
 import pytest
+from forms_testkit import field
 
 from forms import ValidationFailed
-
-
-def field(fid, ftype="string", label=None, constraints=(), properties=(), extra="", default=None):
-    cons = "".join(
-        f'<camunda:constraint name="{n}"{"" if c is None else f" config={c!r}"}/>'
-        for n, c in constraints
-    )
-    props = "".join(f'<camunda:property id="{i}" value="{v}"/>' for i, v in properties)
-    default_attr = f' defaultValue="{default}"' if default is not None else ""
-    return (
-        f'<camunda:formField id="{fid}" label="{label or fid}" type="{ftype}"{default_attr}>'
-        f"<camunda:properties>{props}</camunda:properties>"
-        f"<camunda:validation>{cons}</camunda:validation>{extra}</camunda:formField>"
-    )
 
 
 def errors_of(form, data, **kwargs):

@@ -20,6 +20,7 @@ from engine.errors import (
 )
 from engine.journal import EventKind, JournalEvent
 from engine.state import ProcessError
+from engine.users import User, Users
 from engine.views import (
     Actor,
     CaseStatus,
@@ -56,5 +57,7 @@ __all__ = [
     "SourceFile",
     "SystemClock",
     "TaskView",
+    "User",
+    "Users",
     "ValidationFailed",
 ]

@@ -8,6 +8,7 @@ digest, update the task projection and timers, and snapshot when due.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,7 +26,14 @@ from engine.clock import Clock, SystemClock
 from engine.definitions import ProcessBundle, SourceFile, closure_hash, load_files, parse_bundle
 from engine.definitions import validate_deployment as _validate
 from engine.documents import DocumentStore
-from engine.errors import CaseNotActive, Conflict, EngineError, Forbidden, NotFound, ValidationFailed
+from engine.errors import (
+    CaseNotActive,
+    Conflict,
+    EngineError,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
 from engine.journal import (
     FORMAT_VERSION,
     GENESIS_HASH,
@@ -46,6 +54,7 @@ from engine.store.models import (
     TaskRow,
     TimerRow,
 )
+from engine.users import Users
 from engine.views import Actor, CaseView, DeployedProcess, ProcessVersion, Role, TaskView
 
 __all__ = ["Engine", "JournalDiverged"]
@@ -125,6 +134,17 @@ class Engine:
         self._versions: dict[int, _Loaded] = {}
         self._cache: OrderedDict[int, tuple[int, CaseState]] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self.users = Users(self.db, self.clock)
+
+    @classmethod
+    def from_env(cls, clock: Clock | None = None) -> Engine:
+        """An engine configured by LTSA_DATABASE_URL and LTSA_DATA_DIR."""
+        data_dir = Path(os.environ.get("LTSA_DATA_DIR") or "var")
+        return cls(
+            database_url=os.environ.get("LTSA_DATABASE_URL") or None,
+            data_dir=data_dir,
+            clock=clock,
+        )
 
     # --- set-up -------------------------------------------------------------
 
@@ -286,8 +306,12 @@ class Engine:
                     version = self._version_row(session, process_key, None)
                     loaded = self._loaded(session, version.id)
                     state = CaseState.new(loaded.bundle)
-                    payload = {"data": clean, "process": process_key, "version": version.version,
-                               "content_hash": version.content_hash}
+                    payload = {
+                        "data": clean,
+                        "process": process_key,
+                        "version": version.version,
+                        "content_hash": version.content_hash,
+                    }
                     state.apply(EventKind.CASE_STARTED, now, None, payload)
                     case = CaseRow(
                         process_version_id=version.id,
@@ -306,8 +330,18 @@ class Engine:
                     )
                     session.add(case)
                     session.flush()
-                    self._record(session, case, loaded, state, EventKind.CASE_STARTED, now,
-                                 actor, None, None, payload)
+                    self._record(
+                        session,
+                        case,
+                        loaded,
+                        state,
+                        EventKind.CASE_STARTED,
+                        now,
+                        actor,
+                        None,
+                        None,
+                        payload,
+                    )
             except EngineError:
                 raise
             self._remember(case.id, case.revision, state)
@@ -340,9 +374,7 @@ class Engine:
             case_id, ref, desk = task.case_id, task.ref, task.desk
             case = session.get(CaseRow, case_id)
             assert case is not None
-            form = self._loaded(session, case.process_version_id).bundle.forms.get(
-                _form_key(ref)
-            )
+            form = self._loaded(session, case.process_version_id).bundle.forms.get(_form_key(ref))
             current = dict(case.data)
         cleaned = self._validate_form(form, data, current, locale)
         stored = self.documents.store_uploads(cleaned)
@@ -388,9 +420,7 @@ class Engine:
             case_id, EventKind.CASE_WITHDRAWN, actor, payload={"reason": reason.strip()[:2000]}
         )
 
-    def correct(
-        self, case_id: int, field: str, value: Any, reason: str, actor: Actor
-    ) -> CaseView:
+    def correct(self, case_id: int, field: str, value: Any, reason: str, actor: Actor) -> CaseView:
         """Correct one field of the case data, with a reason (journaled)."""
         if actor.role not in (Role.OFFICER, Role.ADMIN):
             raise Forbidden(f"a {actor.role} may not correct case data")
@@ -458,13 +488,16 @@ class Engine:
                         )
                     if case.status != "active":
                         raise CaseNotActive(f"case {case_id} is {case.status}")
-                    if timer_ref is not None and not self._timer_waiting(session, case_id, timer_ref):
+                    if timer_ref is not None and not self._timer_waiting(
+                        session, case_id, timer_ref
+                    ):
                         raise Conflict(f"timer {timer_ref} already fired")
                     loaded = self._loaded(session, case.process_version_id)
                     state = self._take_state(session, case, loaded)
                     state.apply(kind, now, task_ref, payload)
-                    self._record(session, case, loaded, state, kind, now, actor, desk,
-                                 task_ref, payload)
+                    self._record(
+                        session, case, loaded, state, kind, now, actor, desk, task_ref, payload
+                    )
             except OperationalError as exc:
                 raise Conflict(f"case {case_id} is busy; try again ({exc.orig})") from None
             except IntegrityError:
@@ -597,8 +630,9 @@ class Engine:
     def _snapshot(session: Session, case_id: int, seq: int, state: CaseState, digest: str) -> None:
         row = session.get(SnapshotRow, case_id)
         if row is None:
-            session.add(SnapshotRow(case_id=case_id, seq=seq, state=state.to_json(),
-                                    state_digest=digest))
+            session.add(
+                SnapshotRow(case_id=case_id, seq=seq, state=state.to_json(), state_digest=digest)
+            )
         else:
             row.seq, row.state, row.state_digest = seq, state.to_json(), digest
 
@@ -769,10 +803,19 @@ class Engine:
         with self.db.session() as session:
             return [
                 TaskView(
-                    id=row.id, case_id=row.case_id, ref=row.ref, name=row.name, title=row.title,
-                    desk=row.desk, state=row.state, assignee=row.assignee,
-                    created_at=row.created_at, due_at=row.due_at, completed_at=row.completed_at,
-                    completed_by=row.completed_by, process_key=key,
+                    id=row.id,
+                    case_id=row.case_id,
+                    ref=row.ref,
+                    name=row.name,
+                    title=row.title,
+                    desk=row.desk,
+                    state=row.state,
+                    assignee=row.assignee,
+                    created_at=row.created_at,
+                    due_at=row.due_at,
+                    completed_at=row.completed_at,
+                    completed_by=row.completed_by,
+                    process_key=key,
                 )
                 for row, key in session.execute(query).all()
             ]
@@ -808,4 +851,3 @@ def _text_or_none(value: Any) -> str | None:
 
 def _json_safe(data: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(json.dumps(data, default=str)))
-

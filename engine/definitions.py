@@ -16,21 +16,21 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.ValidationException import (  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.parser.ValidationException import (
     ValidationException,
 )
-from SpiffWorkflow.bpmn.specs.bpmn_process_spec import (  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import (
     BpmnProcessSpec,
 )
-from SpiffWorkflow.camunda.specs.user_task import UserTask  # type: ignore[import-untyped]
-from SpiffWorkflow.exceptions import SpiffWorkflowException  # type: ignore[import-untyped]
+from SpiffWorkflow.camunda.specs.user_task import UserTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 import forms
 from engine import sandbox
 from engine.desks import Desk
 from engine.errors import DeploymentError, DeploymentFailed
 from engine.spiff import LtsaParser
-from engine.xmlsafe import XmlRefused, parse_definition_xml
+from engine.xmlsafe import XmlRefused, element_line, parse_definition_xml
 
 __all__ = [
     "ProcessBundle",
@@ -137,7 +137,7 @@ def _index(root: etree._Element, name: str, parsed: _Parsed) -> None:
     for element in root.iter():
         element_id = element.get("id") if isinstance(element.tag, str) else None
         if element_id:
-            parsed.lines.setdefault((name, element_id), element.sourceline or 0)
+            parsed.lines.setdefault((name, element_id), element_line(element) or 0)
             parsed.file_of_element.setdefault(element_id, name)
 
 
@@ -151,9 +151,7 @@ def _parse_files(files: Sequence[SourceFile]) -> tuple[_Parsed, list[DeploymentE
         return parsed, errors
     names = [f.name for f in files]
     for duplicate in sorted({n for n in names if names.count(n) > 1}):
-        errors.append(
-            DeploymentError(duplicate, None, None, "LTSA-D006", "file given twice", "")
-        )
+        errors.append(DeploymentError(duplicate, None, None, "LTSA-D006", "file given twice", ""))
     # DMN first: business rule tasks look their decision up while BPMN is parsed.
     for source in sorted(files, key=lambda f: (not f.is_dmn, f.name)):
         try:
@@ -173,7 +171,7 @@ def _parse_files(files: Sequence[SourceFile]) -> tuple[_Parsed, list[DeploymentE
                 errors.append(
                     DeploymentError(
                         source.name,
-                        root.sourceline,
+                        element_line(root),
                         None,
                         "LTSA-D003",
                         f"not a BPMN 2.0 or DMN document (root namespace {namespace!r})",
@@ -254,7 +252,9 @@ def _check_expression(kind: str, source: str) -> None:
         sandbox.check_expression(source)
 
 
-def _check_spec(parsed: _Parsed, spec: BpmnProcessSpec, bundle: ProcessBundle) -> list[DeploymentError]:
+def _check_spec(
+    parsed: _Parsed, spec: BpmnProcessSpec, bundle: ProcessBundle
+) -> list[DeploymentError]:
     errors: list[DeploymentError] = []
     root = parsed.roots.get(spec.file or "")
     lanes = _lane_ids(root) if root is not None else {}
@@ -270,14 +270,21 @@ def _check_spec(parsed: _Parsed, spec: BpmnProcessSpec, bundle: ProcessBundle) -
         if desk is None:
             errors.append(
                 _element_error(
-                    parsed, spec, element_id, "LTSA-D007", "user task has no lane",
+                    parsed,
+                    spec,
+                    element_id,
+                    "LTSA-D007",
+                    "user task has no lane",
                     "put it in a desk lane (lane id = desk code, e.g. disnaker)",
                 )
             )
         elif desk not in _DESKS:
             errors.append(
                 _element_error(
-                    parsed, spec, element_id, "LTSA-D008",
+                    parsed,
+                    spec,
+                    element_id,
+                    "LTSA-D008",
                     f"lane {desk!r} is not a desk",
                     "use one of: " + ", ".join(sorted(_DESKS)),
                 )
@@ -289,7 +296,11 @@ def _check_spec(parsed: _Parsed, spec: BpmnProcessSpec, bundle: ProcessBundle) -
             field_note = f"field {problem.field_id!r}: " if problem.field_id else ""
             errors.append(
                 _element_error(
-                    parsed, spec, element_id, "LTSA-D010", field_note + problem.message,
+                    parsed,
+                    spec,
+                    element_id,
+                    "LTSA-D010",
+                    field_note + problem.message,
                     "fix the field in the form editor (camunda:formData)",
                 )
             )
@@ -301,7 +312,11 @@ def _check_spec(parsed: _Parsed, spec: BpmnProcessSpec, bundle: ProcessBundle) -
         except sandbox.ExpressionRejected as exc:
             errors.append(
                 _element_error(
-                    parsed, spec, element_id, "LTSA-D020", f"{kind} refused: {exc}",
+                    parsed,
+                    spec,
+                    element_id,
+                    "LTSA-D020",
+                    f"{kind} refused: {exc}",
                     "expressions may use case data, arithmetic, comparisons and the "
                     "documented functions only",
                 )
@@ -367,7 +382,11 @@ def validate_deployment(files: Sequence[SourceFile]) -> dict[str, ProcessBundle]
         if not keys and any(not f.is_dmn for f in files):
             errors.append(
                 DeploymentError(
-                    files[0].name, None, None, "LTSA-D009", "no executable process found",
+                    files[0].name,
+                    None,
+                    None,
+                    "LTSA-D009",
+                    "no executable process found",
                     'set isExecutable="true" on the process',
                 )
             )

@@ -13,37 +13,37 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # type: ignore[import-untyped]
-from SpiffWorkflow.bpmn.serializer.default.event_definition import (  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.event_definition import (
     TimerConditionalEventDefinitionConverter,
 )
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # type: ignore[import-untyped]
-from SpiffWorkflow.camunda.parser.CamundaParser import (  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.camunda.parser.CamundaParser import (
     CamundaParser,
 )
-from SpiffWorkflow.camunda.parser.event_parsers import (  # type: ignore[import-untyped]
+from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaBoundaryEventParser,
     CamundaEndEventParser,
     CamundaIntermediateCatchEventParser,
     CamundaIntermediateThrowEventParser,
     CamundaStartEventParser,
 )
-from SpiffWorkflow.bpmn.util.event import BpmnEvent  # type: ignore[import-untyped]
-from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG  # type: ignore[import-untyped]
-from SpiffWorkflow.camunda.serializer.event_definition import (  # type: ignore[import-untyped]
+from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+from SpiffWorkflow.camunda.serializer.event_definition import (
     MessageEventDefinitionConverter,
 )
-from SpiffWorkflow.camunda.specs.event_definitions import (  # type: ignore[import-untyped]
+from SpiffWorkflow.camunda.specs.event_definitions import (
     MessageEventDefinition as CamundaMessage,
 )
-from SpiffWorkflow.task import Task  # type: ignore[import-untyped]
-from SpiffWorkflow.util.task import TaskIterator  # type: ignore[import-untyped]
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskIterator
 
 from engine.clock import input_time
 
@@ -169,9 +169,11 @@ class LtsaMessage(CamundaMessage):  # type: ignore[misc]
     """
 
     def update_internal_data(self, my_task: Task, event: BpmnEvent) -> None:
+        """Keep the delivered payload until the catching task completes."""
         my_task.internal_data[self.name] = event.payload
 
     def update_task_data(self, my_task: Task) -> None:
+        """Merge the payload into the task data (or under the result variable)."""
         event_data = my_task.internal_data.get(self.name) or {}
         payload = event_data.get("payload")
         result_var = self.result_var or event_data.get("result_var")

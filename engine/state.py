@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import (  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import (
     CatchingEvent,
 )
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # type: ignore[import-untyped]
-from SpiffWorkflow.camunda.specs.user_task import UserTask  # type: ignore[import-untyped]
-from SpiffWorkflow.exceptions import WorkflowException  # type: ignore[import-untyped]
-from SpiffWorkflow.task import Task  # type: ignore[import-untyped]
-from SpiffWorkflow.util.task import TaskState  # type: ignore[import-untyped]
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.camunda.specs.user_task import UserTask
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
 
 from engine import sandbox
 from engine.clock import applying_input_at, input_time
@@ -56,12 +56,12 @@ class WaitingTimer:
     due_at: datetime
 
 
-_STATE_NAMES = {TaskState.READY: "READY", TaskState.WAITING: "WAITING"}
+_LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
 
 def _is_tracked(task: Task) -> bool:
     spec = task.task_spec
-    return isinstance(spec, UserTask) or isinstance(spec, CatchingEvent)
+    return isinstance(spec, (UserTask, CatchingEvent))
 
 
 @dataclass
@@ -74,6 +74,7 @@ class CaseState:
     status: str = "active"
     rejection_reason: str | None = None
     withdraw_reason: str | None = None
+    final_data: dict[str, Any] | None = None
 
     # --- construction -----------------------------------------------------
 
@@ -100,6 +101,7 @@ class CaseState:
                 "status": self.status,
                 "rejection_reason": self.rejection_reason,
                 "withdraw_reason": self.withdraw_reason,
+                "final_data": self.final_data,
             },
             separators=(",", ":"),
         )
@@ -120,6 +122,7 @@ class CaseState:
             status=raw["status"],
             rejection_reason=raw["rejection_reason"],
             withdraw_reason=raw["withdraw_reason"],
+            final_data=raw.get("final_data"),
         )
 
     # --- reading ----------------------------------------------------------
@@ -172,33 +175,26 @@ class CaseState:
         raise Conflict(f"task {ref} is no longer part of the case")
 
     def data(self) -> dict[str, Any]:
-        """The case data: the data of the tasks the case waits on, merged."""
-        if self.workflow.is_completed() and self.status != "withdrawn":
-            return dict(self.workflow.data)
-        merged: dict[str, Any] = {}
-        for task in iter_all_tasks(self.workflow):
-            if task.state in (TaskState.READY, TaskState.WAITING) and task.workflow is self.workflow:
-                merged.update(task.data)
-        if not merged:
-            last = self._last_completed()
-            if last is not None:
-                merged.update(last.data)
+        """The case data: the data of the tasks the case waits on, merged.
+
+        Called processes come after the top process in the task order, so
+        their (newer) data wins. An ended case keeps its last data.
+        """
+        if self.final_data is not None:
+            return dict(self.final_data)
+        if self.status != "active":
+            merged = dict(self.workflow.data)
+        else:
+            merged = {}
+            for task in iter_all_tasks(self.workflow):
+                if task.state & _LIVE:
+                    merged.update(task.data)
         merged.pop("data_objects", None)
         return merged
 
-    def _last_completed(self) -> Task | None:
-        latest = None
-        for task in iter_all_tasks(self.workflow):
-            if task.state == TaskState.COMPLETED and task.workflow is self.workflow:
-                if latest is None or task.last_state_change >= latest.last_state_change:
-                    latest = task
-        return latest
-
     def digest(self) -> str:
         """A hash of what the case is: status, data and its tracked tasks."""
-        tasks = sorted(
-            (ref, TaskState.get_name(task.state)) for ref, task in self._tracked()
-        )
+        tasks = sorted((ref, TaskState.get_name(task.state)) for ref, task in self._tracked())
         projection = {
             "status": self.status,
             "rejection_reason": self.rejection_reason,
@@ -210,7 +206,9 @@ class CaseState:
 
     # --- applying inputs --------------------------------------------------
 
-    def apply(self, kind: EventKind, at: datetime, task_ref: str | None, payload: dict[str, Any]) -> None:
+    def apply(
+        self, kind: EventKind, at: datetime, task_ref: str | None, payload: dict[str, Any]
+    ) -> None:
         """Apply one journaled input at time `at` and run the engine forward."""
         with applying_input_at(at):
             try:
@@ -219,7 +217,11 @@ class CaseState:
                     self._run()
             except EngineError:
                 raise
-            except (WorkflowException, sandbox.SandboxLimitExceeded, sandbox.ExpressionRejected) as exc:
+            except (
+                WorkflowException,
+                sandbox.SandboxLimitExceeded,
+                sandbox.ExpressionRejected,
+            ) as exc:
                 raise ProcessError(_describe(exc)) from exc
             except (KeyError, TypeError, ValueError, NameError, ZeroDivisionError) as exc:
                 raise ProcessError(_describe(exc)) from exc
@@ -242,21 +244,26 @@ class CaseState:
             except WorkflowException as exc:
                 raise Conflict(f"the case is not waiting for message {payload['name']!r}") from exc
         elif kind is EventKind.TIMER_FIRED:
-            self.workflow.refresh_waiting_tasks()
+            self.workflow.refresh_timers()
         elif kind is EventKind.CASE_WITHDRAWN:
+            self.final_data = self.data()
             self.workflow.cancel()
             self.status = "withdrawn"
             self.withdraw_reason = str(payload.get("reason", ""))
         elif kind is EventKind.DATA_CORRECTED:
+            # Waiting tasks re-inherit their parent's data when refreshed, so
+            # the parent gets the corrected value too.
             for task in iter_all_tasks(self.workflow):
-                if task.state in (TaskState.READY, TaskState.WAITING):
+                if task.state & _LIVE:
                     task.data[payload["field"]] = payload["value"]
+                    if task.parent is not None and task.parent.state == TaskState.COMPLETED:
+                        task.parent.data[payload["field"]] = payload["value"]
         else:
             raise ProcessError(f"unknown event kind {kind}")
 
     def _run(self) -> None:
         self.workflow.do_engine_steps()
-        self.workflow.refresh_waiting_tasks()
+        self.workflow.refresh_timers()
         self.workflow.do_engine_steps()
 
     def _assign_refs(self) -> None:

@@ -14,7 +14,7 @@ from lxml import etree
 
 from engine.errors import DeploymentError
 
-__all__ = ["MAX_ELEMENTS", "MAX_FILE_BYTES", "XmlRefused", "parse_definition_xml"]
+__all__ = ["MAX_ELEMENTS", "MAX_FILE_BYTES", "XmlRefused", "element_line", "parse_definition_xml"]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ELEMENTS = 50_000
@@ -28,6 +28,12 @@ class XmlRefused(Exception):
     """The file is not acceptable XML; `error` says where and why."""
 
     error: DeploymentError
+
+
+def element_line(element: etree._Element) -> int | None:
+    """The source line of an element, when lxml knows it."""
+    line = element.sourceline
+    return int(line) if isinstance(line, int) else None
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -93,14 +99,12 @@ def parse_definition_xml(data: bytes, filename: str) -> etree._Element:
 
 
 def _check_shape(root: etree._Element, filename: str) -> None:
-    count = 0
-    for element in root.iter():
-        count += 1
+    for count, element in enumerate(root.iter(), start=1):
         if count > MAX_ELEMENTS:
             raise XmlRefused(
                 DeploymentError(
                     filename,
-                    element.sourceline,
+                    element_line(element),
                     None,
                     "LTSA-D004",
                     f"more than {MAX_ELEMENTS} XML elements",
@@ -116,7 +120,7 @@ def _check_shape(root: etree._Element, filename: str) -> None:
             raise XmlRefused(
                 DeploymentError(
                     filename,
-                    element.sourceline,
+                    element_line(element),
                     element.get("id"),
                     "LTSA-D004",
                     f"elements nested deeper than {MAX_DEPTH} levels",

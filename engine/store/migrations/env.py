@@ -9,10 +9,11 @@ config = context.config
 connection = config.attributes.get("connection")
 
 if connection is None:
-    url = config.get_main_option("sqlalchemy.url")
+    url = config.get_main_option("sqlalchemy.url") or ""
     with create_engine(url).connect() as own_connection:
-        context.configure(connection=own_connection, target_metadata=Base.metadata,
-                          render_as_batch=True)
+        context.configure(
+            connection=own_connection, target_metadata=Base.metadata, render_as_batch=True
+        )
         with context.begin_transaction():
             context.run_migrations()
 else:

@@ -1,0 +1,1 @@
+"""The `ltsa` command-line interface (an adapter over `engine`, like `web`)."""

@@ -1,0 +1,413 @@
+"""The `ltsa` command: deploy processes, run cases, manage users, serve.
+
+Exit codes are set in one place (`_EXIT_CODES`): 0 ok, 2 invalid deployment,
+3 invalid data, 4 conflict, 5 forbidden, 6 not found, 1 anything else.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from engine import (
+    Actor,
+    CaseView,
+    Conflict,
+    DeploymentFailed,
+    Engine,
+    EngineError,
+    Forbidden,
+    JournalEvent,
+    NotFound,
+    TaskView,
+    ValidationFailed,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_EXIT_CODES: list[tuple[type[BaseException], int]] = [
+    (DeploymentFailed, 2),
+    (ValidationFailed, 3),
+    (Conflict, 4),
+    (Forbidden, 5),
+    (NotFound, 6),
+    (EngineError, 1),
+]
+
+
+def _fail(exc: EngineError, as_json: bool) -> None:
+    code = next(c for cls, c in _EXIT_CODES if isinstance(exc, cls))
+    if as_json:
+        body: dict[str, Any] = {"code": exc.code, "message": str(exc)}
+        if isinstance(exc, ValidationFailed):
+            body["errors"] = exc.errors
+        if isinstance(exc, DeploymentFailed):
+            body["errors"] = [e.to_dict() for e in exc.errors]
+        click.echo(json.dumps(body, ensure_ascii=False))
+    else:
+        click.echo(f"error: {exc}", err=True)
+        if isinstance(exc, ValidationFailed):
+            for field, messages in sorted(exc.errors.items()):
+                for message in messages:
+                    click.echo(f"  {field}: {message}", err=True)
+    sys.exit(code)
+
+
+def handles_errors(func: F) -> F:
+    """Turn engine errors into a message and the documented exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except EngineError as exc:
+            _fail(exc, bool(kwargs.get("as_json")))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _engine() -> Engine:
+    eng = Engine.from_env()
+    eng.init_db()
+    return eng
+
+
+def _actor(eng: Engine, name: str) -> Actor:
+    return eng.users.get(name).actor
+
+
+def _read_data(source: str | None) -> dict[str, Any]:
+    if source is None:
+        return {}
+    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    try:
+        data = json.loads(text) if text.strip() else {}
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed(
+            {"data": [f"not valid JSON: line {exc.lineno}: {exc.msg}"]}
+        ) from None
+    if not isinstance(data, dict):
+        raise ValidationFailed({"data": ["must be a JSON object"]})
+    return data
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def task_dict(task: TaskView) -> dict[str, Any]:
+    """A task as JSON output."""
+    return _jsonable(
+        {
+            "id": task.id,
+            "case_id": task.case_id,
+            "ref": task.ref,
+            "name": task.name,
+            "title": task.title,
+            "desk": task.desk,
+            "state": task.state,
+            "assignee": task.assignee,
+            "created_at": task.created_at,
+            "completed_at": task.completed_at,
+            "completed_by": task.completed_by,
+            "process": task.process_key,
+        }
+    )
+
+
+def case_dict(case: CaseView) -> dict[str, Any]:
+    """A case as JSON output."""
+    return _jsonable(
+        {
+            "id": case.id,
+            "process": case.process_key,
+            "version": case.version,
+            "status": case.status,
+            "rejection_reason": case.rejection_reason,
+            "revision": case.revision,
+            "created_at": case.created_at,
+            "updated_at": case.updated_at,
+            "data": case.data,
+            "ready_tasks": [task_dict(t) for t in case.ready_tasks],
+        }
+    )
+
+
+def event_dict(event: JournalEvent) -> dict[str, Any]:
+    """A journal event as JSON output."""
+    return _jsonable(event.to_dict())
+
+
+def _table(rows: Sequence[Sequence[Any]], header: Sequence[str]) -> None:
+    cells = [list(map(str, header))] + [["" if c is None else str(c) for c in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    for index, row in enumerate(cells):
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        if index == 0:
+            click.echo("  ".join("-" * w for w in widths))
+
+
+@click.group()
+@click.version_option(package_name="ltsa-case-engine")
+def main() -> None:
+    """LTSA case engine: BPMN-driven one-stop service for migrant workers."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve the web app with a production WSGI server (waitress)."""
+    from waitress import serve as waitress_serve
+
+    from web import create_app
+
+    app = create_app()
+    click.echo(f"LTSA serving on http://{host}:{port}")
+    waitress_serve(app, host=host, port=port, threads=threads, max_request_body_size=50 * 2**20)
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending migrations."""
+    Engine.from_env().init_db()
+    click.echo("database is up to date")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--as", "actor", default="cli", help="who deploys (recorded)")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def deploy(paths: tuple[Path, ...], actor: str, as_json: bool) -> None:
+    """Validate and deploy BPMN/DMN files (default: processes/)."""
+    eng = _engine()
+    results = eng.deploy(list(paths) or [Path("processes")], actor=actor)
+    if as_json:
+        click.echo(json.dumps([r.__dict__ for r in results]))
+        return
+    _table([(r.key, r.version, r.status) for r in results], ["process", "version", "status"])
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def processes(as_json: bool) -> None:
+    """List deployed processes and their versions."""
+    versions = _engine().processes()
+    if as_json:
+        click.echo(json.dumps([_jsonable(v.__dict__) for v in versions]))
+        return
+    _table(
+        [
+            (
+                v.key,
+                v.version,
+                v.content_hash[:12],
+                v.deployed_at.isoformat(timespec="seconds"),
+                v.deployed_by,
+                v.active_cases,
+            )
+            for v in versions
+        ],
+        ["process", "version", "hash", "deployed", "by", "active cases"],
+    )
+
+
+@main.group()
+def user() -> None:
+    """Users, roles and desks."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option(
+    "--role", required=True, type=click.Choice(["admin", "designer", "officer", "auditor"])
+)
+@click.option("--desk", "desks", multiple=True, help="desk code (repeat for several)")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@handles_errors
+def user_add(name: str, role: str, desks: tuple[str, ...], password_stdin: bool) -> None:
+    """Create a user."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    created = _engine().users.add(name, role, desks, password)
+    desks = f": {', '.join(created.desks)}" if created.desks else ""
+    click.echo(f"user {created.name} ({created.role}{desks})")
+
+
+@main.command()
+@click.argument("name")
+@handles_errors
+def token(name: str) -> None:
+    """Print a new API token for a user."""
+    click.echo(_engine().users.new_token(name))
+
+
+@main.group()
+def case() -> None:
+    """Cases."""
+
+
+@case.command("start")
+@click.argument("key")
+@click.option("--data", "data_source", help="JSON file, or - for standard input")
+@click.option("--as", "actor", required=True)
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def case_start(key: str, data_source: str | None, actor: str, as_json: bool) -> None:
+    """Start a case of the latest version of KEY."""
+    eng = _engine()
+    started = eng.start(key, _read_data(data_source), _actor(eng, actor))
+    click.echo(json.dumps(case_dict(started)) if as_json else str(started.id))
+
+
+@case.command("show")
+@click.argument("case_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def case_show(case_id: int, as_json: bool) -> None:
+    """A case's state, data and ready tasks."""
+    shown = _engine().get_case(case_id)
+    if as_json:
+        click.echo(json.dumps(case_dict(shown), ensure_ascii=False))
+        return
+    click.echo(
+        f"case {shown.id}  {shown.process_key} v{shown.version}  {shown.status}"
+        f"  revision {shown.revision}"
+    )
+    if shown.rejection_reason:
+        click.echo(f"rejected: {shown.rejection_reason}")
+    click.echo("data:")
+    for field, value in sorted(shown.data.items()):
+        click.echo(f"  {field}: {json.dumps(value, ensure_ascii=False)}")
+    if shown.ready_tasks:
+        click.echo("ready tasks:")
+        _table(
+            [(t.id, t.desk, t.name, t.title) for t in shown.ready_tasks],
+            ["task", "desk", "step", "title"],
+        )
+
+
+@case.command("history")
+@click.argument("case_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def case_history(case_id: int, as_json: bool) -> None:
+    """Every input the case received: who, when, what."""
+    events = _engine().history(case_id)
+    if as_json:
+        click.echo(json.dumps([event_dict(e) for e in events], ensure_ascii=False))
+        return
+    for e in events:
+        detail = e.task_ref or e.payload.get("name") or e.payload.get("reason") or ""
+        names = ", ".join(sorted((e.payload.get("data") or {}).keys()))
+        fields = f"[{names}]" if names else ""
+        when = e.recorded_at.isoformat(timespec="seconds")
+        line = (
+            f"{e.seq:>4}  {when}  {e.kind:<17} {e.actor:<16} {e.desk or '-':<9} {detail} {fields}"
+        )
+        click.echo(line.rstrip())
+
+
+@case.command("withdraw")
+@click.argument("case_id", type=int)
+@click.option("--reason", required=True)
+@click.option("--as", "actor", required=True)
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def case_withdraw(case_id: int, reason: str, actor: str, as_json: bool) -> None:
+    """Withdraw a case at the applicant's request."""
+    eng = _engine()
+    result = eng.withdraw(case_id, reason, _actor(eng, actor))
+    click.echo(json.dumps(case_dict(result)) if as_json else f"case {result.id} {result.status}")
+
+
+@main.group()
+def task() -> None:
+    """Tasks."""
+
+
+@task.command("list")
+@click.option("--desk")
+@click.option("--case", "case_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def task_list(desk: str | None, case_id: int | None, as_json: bool) -> None:
+    """Ready tasks, by desk or case."""
+    tasks = _engine().list_tasks(desk=desk, case_id=case_id)
+    if as_json:
+        click.echo(json.dumps([task_dict(t) for t in tasks]))
+        return
+    _table(
+        [
+            (t.id, t.case_id, t.desk, t.name, t.title, t.created_at.isoformat(timespec="minutes"))
+            for t in tasks
+        ],
+        ["task", "case", "desk", "step", "title", "since"],
+    )
+
+
+@task.command("complete")
+@click.argument("task_id", type=int)
+@click.option("--as", "actor", required=True)
+@click.option("--data", "data_source", help="JSON file, or - for standard input")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def task_complete(task_id: int, actor: str, data_source: str | None, as_json: bool) -> None:
+    """Complete a ready task with JSON data."""
+    eng = _engine()
+    result = eng.complete_task(task_id, _read_data(data_source), _actor(eng, actor), locale="en")
+    if as_json:
+        click.echo(json.dumps(case_dict(result), ensure_ascii=False))
+        return
+    click.echo(f"case {result.id}: {result.status}")
+    for t in result.ready_tasks:
+        click.echo(f"  next: task {t.id} at {t.desk}: {t.title}")
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="fire what is due now and exit")
+@click.option("--interval", default=1.0, show_default=True, help="seconds between polls")
+def worker(once: bool, interval: float) -> None:
+    """Fire due timers."""
+    import time
+
+    eng = _engine()
+    while True:
+        fired = eng.fire_due_timers()
+        if once:
+            click.echo(f"fired {fired} timer(s)")
+            return
+        if not fired:
+            time.sleep(interval)
+
+
+@main.command()
+@handles_errors
+def demo() -> None:
+    """Seed demo users (printed with their passwords) and deploy processes/."""
+    from cli.demo import seed
+
+    seed(_engine(), echo=click.echo)
+
+
+__all__ = ["case_dict", "event_dict", "main", "task_dict"]

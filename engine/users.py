@@ -1,0 +1,211 @@
+"""People who use the engine: roles, desks, argon2 passwords and API tokens.
+
+Only password hashes (argon2id) and token SHA-256 digests are stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from engine.clock import Clock
+from engine.desks import Desk
+from engine.errors import Conflict, NotFound, ValidationFailed
+from engine.store.db import Database
+from engine.store.models import ApiToken, UserRow
+from engine.views import Actor, Role
+
+__all__ = ["LOCKOUT_AFTER", "User", "Users"]
+
+LOCKOUT_AFTER = 5
+LOCKOUT_FOR = timedelta(minutes=15)
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,49}$")
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class User:
+    """A user as the rest of the system sees it (no secrets)."""
+
+    id: int
+    name: str
+    role: str
+    desks: tuple[str, ...]
+    active: bool
+
+    @property
+    def actor(self) -> Actor:
+        """The actor that this user's inputs are recorded under."""
+        return Actor(self.name, self.role, self.desks)
+
+
+def _view(row: UserRow) -> User:
+    return User(row.id, row.name, row.role, tuple(row.desks or ()), row.active)
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Users:
+    """The user store."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def add(
+        self, name: str, role: str, desks: Sequence[str] = (), password: str | None = None
+    ) -> User:
+        """Create a user; officers need at least one desk.
+
+        Raises:
+            ValidationFailed: bad name, role, desk or a weak password.
+            Conflict: the name is taken.
+        """
+        errors: dict[str, list[str]] = {}
+        if not _NAME.match(name):
+            errors["name"] = ["2–50 lowercase letters, digits, '.', '_' or '-'"]
+        if role not in {r.value for r in Role} or role == Role.SYSTEM:
+            errors["role"] = ["one of admin, designer, officer, auditor"]
+        unknown = [d for d in desks if d not in {x.value for x in Desk}]
+        if unknown:
+            errors["desk"] = [f"unknown desk: {', '.join(unknown)}"]
+        if role == Role.OFFICER and not desks:
+            errors.setdefault("desk", []).append("an officer needs at least one desk")
+        if password is not None and len(password) < 8:
+            errors["password"] = ["at least 8 characters"]
+        if errors:
+            raise ValidationFailed(errors)
+        with self.db.session() as session, session.begin():
+            if session.scalar(select(UserRow).where(UserRow.name == name)) is not None:
+                raise Conflict(f"user {name!r} exists already")
+            row = UserRow(
+                name=name,
+                role=role,
+                desks=list(dict.fromkeys(desks)),
+                password_hash=_hasher.hash(password) if password else None,
+                active=True,
+                failed_logins=0,
+                created_at=self.clock.now(),
+            )
+            session.add(row)
+            session.flush()
+            return _view(row)
+
+    def get(self, name: str) -> User:
+        """A user by name.
+
+        Raises:
+            NotFound: no such user.
+        """
+        with self.db.session() as session:
+            row = session.scalar(select(UserRow).where(UserRow.name == name))
+            if row is None:
+                raise NotFound(f"user {name!r} does not exist")
+            return _view(row)
+
+    def by_id(self, user_id: int) -> User | None:
+        """A user by id, or None."""
+        with self.db.session() as session:
+            row = session.get(UserRow, user_id)
+            return _view(row) if row is not None else None
+
+    def list(self) -> list[User]:
+        """Every user, by name."""
+        with self.db.session() as session:
+            return [_view(r) for r in session.scalars(select(UserRow).order_by(UserRow.name))]
+
+    def update(
+        self,
+        name: str,
+        *,
+        role: str | None = None,
+        desks: Sequence[str] | None = None,
+        active: bool | None = None,
+        password: str | None = None,
+    ) -> User:
+        """Change a user's role, desks, active flag or password."""
+        with self.db.session() as session, session.begin():
+            row = session.scalar(select(UserRow).where(UserRow.name == name))
+            if row is None:
+                raise NotFound(f"user {name!r} does not exist")
+            if role is not None:
+                if role not in {r.value for r in Role} or role == Role.SYSTEM:
+                    raise ValidationFailed({"role": ["one of admin, designer, officer, auditor"]})
+                row.role = role
+            if desks is not None:
+                unknown = [d for d in desks if d not in {x.value for x in Desk}]
+                if unknown:
+                    raise ValidationFailed({"desk": [f"unknown desk: {', '.join(unknown)}"]})
+                row.desks = list(dict.fromkeys(desks))
+            if active is not None:
+                row.active = active
+            if password is not None:
+                if len(password) < 8:
+                    raise ValidationFailed({"password": ["at least 8 characters"]})
+                row.password_hash = _hasher.hash(password)
+                row.failed_logins = 0
+                row.locked_until = None
+            return _view(row)
+
+    def authenticate(self, name: str, password: str) -> User | None:
+        """The user if the password is right and the account not locked.
+
+        Five wrong passwords in a row lock the account for 15 minutes.
+        """
+        now: datetime = self.clock.now()
+        with self.db.session() as session, session.begin():
+            row = session.scalar(select(UserRow).where(UserRow.name == name))
+            if row is None or not row.active or row.password_hash is None:
+                _hasher.hash("timing-equaliser")
+                return None
+            if row.locked_until is not None and row.locked_until > now:
+                return None
+            try:
+                _hasher.verify(row.password_hash, password)
+            except (VerificationError, InvalidHashError):
+                row.failed_logins += 1
+                if row.failed_logins >= LOCKOUT_AFTER:
+                    row.locked_until = now + LOCKOUT_FOR
+                    row.failed_logins = 0
+                return None
+            row.failed_logins = 0
+            row.locked_until = None
+            if _hasher.check_needs_rehash(row.password_hash):
+                row.password_hash = _hasher.hash(password)
+            return _view(row)
+
+    def new_token(self, name: str) -> str:
+        """Create an API token for a user; only its digest is kept."""
+        token = secrets.token_urlsafe(32)
+        with self.db.session() as session, session.begin():
+            row = session.scalar(select(UserRow).where(UserRow.name == name))
+            if row is None:
+                raise NotFound(f"user {name!r} does not exist")
+            session.add(
+                ApiToken(
+                    user_id=row.id, token_hash=_token_digest(token), created_at=self.clock.now()
+                )
+            )
+        return token
+
+    def for_token(self, token: str) -> User | None:
+        """The active user an API token belongs to, or None."""
+        with self.db.session() as session:
+            row = session.scalar(
+                select(UserRow)
+                .join(ApiToken, ApiToken.user_id == UserRow.id)
+                .where(ApiToken.token_hash == _token_digest(token))
+            )
+            if row is None or not row.active:
+                return None
+            return _view(row)

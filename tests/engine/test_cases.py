@@ -1,0 +1,274 @@
+"""The case runtime, on SQLite and PostgreSQL: inputs, journal, projection."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from engine import (
+    Actor,
+    CaseNotActive,
+    CaseView,
+    Conflict,
+    Engine,
+    EventKind,
+    Forbidden,
+    ManualClock,
+    ValidationFailed,
+)
+
+OFFICER = Actor("ani", "officer", ("disnaker", "dukcapil", "dinkes", "p3mi"))
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _task(case: CaseView, name: str) -> int:
+    matches = [t.id for t in case.ready_tasks if t.name == name]
+    assert matches, f"{name} not ready; ready: {[t.name for t in case.ready_tasks]}"
+    return matches[0]
+
+
+def assert_consistent(eng: Engine, case_id: int) -> None:
+    """Reload the case from the store, as a fresh process would, and compare.
+
+    The rebuilt workflow (snapshot + journal replay, digests checked at every
+    event) must give the projection's ready tasks, the journal head's digest
+    and the stored case data.
+    """
+    fresh = Engine(database_url=eng.db.url, data_dir=eng.data_dir, clock=eng.clock)
+    try:
+        state = fresh.workflow_state(case_id)
+        case = fresh.get_case(case_id)
+        history = fresh.history(case_id)
+        assert [t.ref for t in state.ready_tasks()] == [t.ref for t in case.ready_tasks]
+        assert state.digest() == history[-1].state_digest
+        assert state.status == case.status
+        assert state.data() == case.data
+        assert case.revision == len(history) == history[-1].seq
+    finally:
+        fresh.close()
+
+
+def walk_to_documents(eng: Engine, clock: ManualClock) -> CaseView:
+    """Drive a case through every construct of the test process, checking each step."""
+    case = eng.start("intake", {}, OFFICER)
+    assert_consistent(eng, case.id)
+    assert [t.desk for t in case.ready_tasks] == ["disnaker"]
+    case = eng.complete_task(_task(case, "register"), {"full_name": "Siti", "age": 25}, OFFICER)
+    assert_consistent(eng, case.id)
+    assert sorted(case.desks) == ["dinkes", "dukcapil"]  # parallel branches
+    clock.advance(timedelta(days=15))
+    assert eng.fire_due_timers() == 1  # the SLA reminder, non-interrupting
+    case = eng.get_case(case.id)
+    assert_consistent(eng, case.id)
+    assert "p3mi" in case.desks
+    case = eng.send_message(case.id, "job_order_verified", {"job_order_verified": True}, OFFICER)
+    assert_consistent(eng, case.id)
+    for name, data in (
+        ("verify_ektp", {"ektp_valid": True}),
+        ("health_check", {"health_result": "fit"}),
+        ("remind_p3mi", {}),
+    ):
+        case = eng.complete_task(_task(case, name), data, OFFICER)
+        assert_consistent(eng, case.id)
+    return case
+
+
+def test_case_walks_through_lanes_gateways_dmn_timer_message_and_call_activity(
+    eng: Engine, clock: ManualClock
+) -> None:
+    case = walk_to_documents(eng, clock)
+    assert [t.ref for t in case.ready_tasks] == ["documents/upload#1"]  # the called process
+    upload = {"name": "surat.pdf", "content_base64": base64.b64encode(PDF).decode()}
+    case = eng.complete_task(_task(case, "upload"), {"marital_status_letter": upload}, OFFICER)
+    assert_consistent(eng, case.id)
+    stored = case.data["marital_status_letter"]
+    assert stored["media_type"] == "application/pdf"
+    assert eng.documents.get(stored["sha256"]) == PDF
+    assert case.data["documents_checked"] is True  # script task in the called process
+    case = eng.complete_task(_task(case, "final_check"), {}, OFFICER)
+    assert_consistent(eng, case.id)
+    assert case.status == "completed"
+    assert case.ready_tasks == ()
+    kinds = [e.kind for e in eng.history(case.id)]
+    assert kinds.count(EventKind.TIMER_FIRED) == 1
+    assert kinds.count(EventKind.MESSAGE_RECEIVED) == 1
+    assert kinds[0] is EventKind.CASE_STARTED
+
+
+def test_dmn_rejection_ends_case_with_reason_naming_the_rule(eng: Engine) -> None:
+    case = eng.start("intake", {}, OFFICER)
+    case = eng.complete_task(_task(case, "register"), {"full_name": "Budi", "age": 16}, OFFICER)
+    assert case.status == "rejected"
+    assert case.rejection_reason is not None and case.rejection_reason.startswith("R1")
+    assert eng.list_tasks(case_id=case.id) == []
+    assert_consistent(eng, case.id)
+
+
+def test_invalid_completion_changes_nothing(eng: Engine) -> None:
+    case = eng.start("intake", {}, OFFICER)
+    task_id = _task(case, "register")
+    with pytest.raises(ValidationFailed) as refused:
+        eng.complete_task(task_id, {"full_name": "", "age": "tua", "extra": 1}, OFFICER)
+    assert set(refused.value.errors) == {"full_name", "age", "extra"}
+    after = eng.get_case(case.id)
+    assert after.revision == case.revision
+    assert len(eng.history(case.id)) == 1
+    assert eng.get_task(task_id).state == "ready"
+    assert_consistent(eng, case.id)
+
+
+def test_officer_of_another_desk_is_forbidden_and_nothing_changes(eng: Engine) -> None:
+    case = eng.start("intake", {}, OFFICER)
+    stranger = Actor("budi", "officer", ("polri",))
+    with pytest.raises(Forbidden):
+        eng.complete_task(_task(case, "register"), {"full_name": "X", "age": 30}, stranger)
+    designer = Actor("dina", "designer")
+    with pytest.raises(Forbidden):
+        eng.complete_task(_task(case, "register"), {"full_name": "X", "age": 30}, designer)
+    assert eng.get_case(case.id).revision == 1
+
+
+def test_completing_a_task_twice_is_a_conflict(eng: Engine) -> None:
+    case = eng.start("intake", {}, OFFICER)
+    task_id = _task(case, "register")
+    eng.complete_task(task_id, {"full_name": "Siti", "age": 30}, OFFICER)
+    with pytest.raises(Conflict):
+        eng.complete_task(task_id, {"full_name": "Siti", "age": 30}, OFFICER)
+    assert len(eng.history(case.id)) == 2
+
+
+def test_stale_expected_revision_is_a_conflict(eng: Engine) -> None:
+    case = eng.start("intake", {}, OFFICER)
+    with pytest.raises(Conflict):
+        eng.complete_task(
+            _task(case, "register"), {"full_name": "S", "age": 30}, OFFICER, expected_revision=0
+        )
+    assert eng.get_case(case.id).revision == 1
+
+
+def test_two_processes_completing_the_same_task_at_once_exactly_one_wins(
+    make_engine, database_url: str, clock: ManualClock
+) -> None:
+    first = make_engine(database_url)
+    first.deploy([Path(__file__).parent / "bpmn"], actor="designer")
+    second = make_engine(database_url)  # another process: its own cache and pool
+    for _ in range(5):
+        case = first.start("intake", {}, OFFICER)
+        task_id = _task(case, "register")
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def complete(
+            eng: Engine, task_id: int = task_id, barrier=barrier, outcomes=outcomes
+        ) -> None:
+            barrier.wait()
+            try:
+                eng.complete_task(task_id, {"full_name": "Siti", "age": 30}, OFFICER)
+                outcomes.append("ok")
+            except Conflict:
+                outcomes.append("conflict")
+
+        threads = [threading.Thread(target=complete, args=(e,)) for e in (first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert sorted(outcomes) == ["conflict", "ok"]
+        completions = [
+            e
+            for e in first.history(case.id)
+            if e.kind is EventKind.TASK_COMPLETED and e.task_ref == "intake/register#1"
+        ]
+        assert len(completions) == 1
+        assert_consistent(first, case.id)
+
+
+def test_withdrawn_case_accepts_no_more_input(eng: Engine) -> None:
+    case = eng.start("intake", {}, OFFICER)
+    task_id = _task(case, "register")
+    case = eng.withdraw(case.id, "pemohon mengundurkan diri", OFFICER)
+    assert case.status == "withdrawn"
+    assert case.ready_tasks == ()
+    assert eng.get_task(task_id).state == "cancelled"
+    with pytest.raises(CaseNotActive):
+        eng.send_message(case.id, "job_order_verified", {}, OFFICER)
+    assert eng.history(case.id)[-1].payload["reason"] == "pemohon mengundurkan diri"
+    assert_consistent(eng, case.id)
+
+
+def test_message_the_case_does_not_wait_for_is_refused_without_a_trace(eng: Engine) -> None:
+    case = eng.start("intake", {}, OFFICER)
+    with pytest.raises(Conflict):
+        eng.send_message(case.id, "job_order_verified", {"x": 1}, OFFICER)
+    assert len(eng.history(case.id)) == 1
+
+
+def test_timer_fires_once_at_its_due_time(eng: Engine, clock: ManualClock) -> None:
+    case = eng.start("intake", {}, OFFICER)
+    eng.complete_task(_task(case, "register"), {"full_name": "S", "age": 30}, OFFICER)
+    clock.advance(timedelta(days=13, hours=23))
+    assert eng.fire_due_timers() == 0
+    clock.advance(timedelta(hours=2))
+    assert eng.fire_due_timers() == 1
+    assert eng.fire_due_timers() == 0
+    fired = [e for e in eng.history(case.id) if e.kind is EventKind.TIMER_FIRED]
+    assert len(fired) == 1
+    assert fired[0].recorded_at == clock.now()
+    assert fired[0].payload["due_at"].startswith("2026-03-16T09:00")
+
+
+def test_data_correction_is_journaled_with_reason(eng: Engine) -> None:
+    case = eng.start("intake", {}, OFFICER)
+    case = eng.complete_task(_task(case, "register"), {"full_name": "Sti", "age": 30}, OFFICER)
+    case = eng.correct(case.id, "full_name", "Siti", "salah ketik di e-KTP", OFFICER)
+    assert case.data["full_name"] == "Siti"
+    last = eng.history(case.id)[-1]
+    assert last.kind is EventKind.DATA_CORRECTED
+    assert last.payload == {"field": "full_name", "value": "Siti", "reason": "salah ketik di e-KTP"}
+    assert_consistent(eng, case.id)
+
+
+def test_journal_is_hash_chained_and_records_the_engine_clock(
+    eng: Engine, clock: ManualClock
+) -> None:
+    case = eng.start("intake", {"note": "x"}, OFFICER)
+    clock.advance(timedelta(minutes=5))
+    eng.complete_task(_task(case, "register"), {"full_name": "S", "age": 30}, OFFICER)
+    events = eng.history(case.id)
+    assert [e.seq for e in events] == [1, 2]
+    assert events[1].prev_hash == events[0].hash
+    assert events[1].recorded_at - events[0].recorded_at == timedelta(minutes=5)
+    assert events[0].payload["version"] == 1
+    assert events[1].actor == "ani" and events[1].desk == "disnaker"
+
+
+def test_database_refuses_a_second_event_with_the_same_number(eng: Engine) -> None:
+    case = eng.start("intake", {}, OFFICER)
+    with eng.db.engine.begin() as connection, pytest.raises(Exception) as refused:
+        connection.execute(
+            text(
+                "INSERT INTO journal_events (case_id, seq, kind, format_version,"
+                " recorded_at, actor, payload, state_digest, prev_hash, hash)"
+                " VALUES (:c, 1, 'x', 1, :t, 'x', '{}', 'x', 'x', 'x')"
+            ),
+            {"c": case.id, "t": case.created_at},
+        )
+    assert "unique" in str(refused.value).lower()
+
+
+def test_lost_cache_rebuilds_from_snapshot_and_journal(
+    make_engine, database_url: str, clock
+) -> None:
+    eng = make_engine(database_url, snapshot_every=3)
+    eng.deploy([Path(__file__).parent / "bpmn"], actor="designer")
+    case = walk_to_documents(eng, clock)
+    eng._cache.clear()
+    upload = {"name": "s.pdf", "content_base64": base64.b64encode(PDF).decode()}
+    case = eng.complete_task(_task(case, "upload"), {"marital_status_letter": upload}, OFFICER)
+    assert [t.name for t in case.ready_tasks] == ["final_check"]
+    assert_consistent(eng, case.id)

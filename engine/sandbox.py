@@ -84,6 +84,7 @@ MAX_FORMAT_WIDTH = 100
 MAX_OPERATIONS = 2_000_000
 MAX_SECONDS = 1.0
 MAX_SEQUENCE_LENGTH = 1_000_000
+MAX_ALLOCATED_ITEMS = 10_000_000
 MAX_INT_BITS = 10_000
 MAX_RANGE_LENGTH = 100_000
 MAX_DATA_DEPTH = 100
@@ -119,6 +120,7 @@ class _Run:
     script: bool
     deadline: float
     operations: int = 0
+    allocated: int = 0
     _time: datetime | None = field(default=None, repr=False)
 
     def tick(self, count: int = 1) -> None:
@@ -130,6 +132,14 @@ class _Run:
             )
         if time.monotonic() > self.deadline:
             raise SandboxLimitExceeded(f"the expression ran longer than {MAX_SECONDS} s")
+
+    def allocate(self, items: int) -> None:
+        # Each operation is bounded, but a loop can keep what it makes: count it all.
+        self.allocated += items
+        if self.allocated > MAX_ALLOCATED_ITEMS:
+            raise SandboxLimitExceeded(
+                f"the expression made more than {MAX_ALLOCATED_ITEMS:,} list items or characters"
+            )
 
     def time(self) -> datetime:
         if self._time is None:
@@ -149,12 +159,23 @@ def _tick(count: int = 1) -> None:
         run.tick(count)
 
 
-def _check_length(length: int) -> None:
+def _allocate(length: int) -> None:
+    """Refuse, before it is made, a string or container that would be too long; count it."""
     if length > MAX_SEQUENCE_LENGTH:
         raise SandboxLimitExceeded(
             f"a string or list of {length:,} items would be made "
             f"(at most {MAX_SEQUENCE_LENGTH:,} are allowed)"
         )
+    run = _RUN.get(None)
+    if run is not None:
+        run.allocate(length)
+
+
+def _charged(value: _T) -> _T:
+    """Count a string or container made in one step (a slice, a method's result)."""
+    if isinstance(value, (str, *_CONTAINERS)):
+        _allocate(len(value))
+    return value
 
 
 _CONTAINERS = (list, tuple, dict, set, frozenset)
@@ -203,26 +224,26 @@ def _guarded_iter(iterable: Iterable[_T]) -> Iterator[_T]:
 
 def _str(value: object = "") -> str:
     result = str(_sized(value))
-    _check_length(len(result))
+    _allocate(len(result))
     return result
 
 
 def _list(iterable: Iterable[_T] = ()) -> list[_T]:
-    return list(_ordered(iterable))
+    return _charged(list(_ordered(iterable)))
 
 
 def _set(iterable: Iterable[_T] = ()) -> set[_T]:
-    return set(_sized(iterable))
+    return _charged(set(_sized(iterable)))
 
 
 def _dict(*args: Any, **kwargs: Any) -> dict[Any, Any]:
     for arg in args:
         _sized(arg)
-    return dict(*args, **kwargs)
+    return _charged(dict(*args, **kwargs))
 
 
 def _sorted(iterable: Iterable[Any], *, key: Any = None, reverse: bool = False) -> list[Any]:
-    return sorted(_ordered(_sized(iterable)), key=key, reverse=reverse)
+    return _charged(sorted(_ordered(_sized(iterable)), key=key, reverse=reverse))
 
 
 def _min(*args: Any, **kwargs: Any) -> Any:
@@ -449,7 +470,7 @@ def _guard_join(separator: str, method: Callable[..., Any]) -> Callable[..., Any
     def join(items: Iterable[Any]) -> Any:
         parts = list(_ordered(items))
         lengths = sum(len(part) for part in parts if isinstance(part, str))
-        _check_length(lengths + len(separator) * max(len(parts) - 1, 0))
+        _allocate(lengths + len(separator) * max(len(parts) - 1, 0))
         return method(parts)
 
     return join
@@ -460,7 +481,7 @@ def _guard_replace(text: str, method: Callable[..., Any]) -> Callable[..., Any]:
         if isinstance(old, str) and isinstance(new, str):
             found = text.count(old)
             found = found if count < 0 else min(found, count)
-            _check_length(len(text) + found * len(new))
+            _allocate(len(text) + found * len(new))
         return method(old, new, count)
 
     return replace
@@ -468,7 +489,7 @@ def _guard_replace(text: str, method: Callable[..., Any]) -> Callable[..., Any]:
 
 def _guard_width(_: object, method: Callable[..., Any]) -> Callable[..., Any]:
     def pad(width: int, *args: Any) -> Any:
-        _check_length(width)
+        _allocate(width)
         return method(width, *args)
 
     return pad
@@ -477,7 +498,7 @@ def _guard_width(_: object, method: Callable[..., Any]) -> Callable[..., Any]:
 def _guard_extend(items: list[Any], method: Callable[..., Any]) -> Callable[..., Any]:
     def extend(more: Iterable[Any]) -> Any:
         more = list(_ordered(more))
-        _check_length(len(items) + len(more))
+        _allocate(len(items) + len(more))
         return method(more)
 
     return extend
@@ -519,8 +540,15 @@ def _get_attribute(value: object, name: str) -> Any:
     if not allowed:
         raise AttributeError(f"a {kind.__name__} value has no allowed attribute '{name}'")
     attribute = getattr(value, name)
+    if not callable(attribute):
+        return attribute
     guard = _METHOD_GUARDS.get((kind, name))
-    return guard(value, attribute) if guard else attribute
+    method = guard(value, attribute) if guard else attribute
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return _charged(method(*args, **kwargs))
+
+    return call
 
 
 # --- operators -------------------------------------------------------------------------
@@ -563,12 +591,12 @@ def _binary_operation(name: str, left: Any, right: Any) -> Any:
     """Run-time side of every binary operator: refuse results that would be too large."""
     _tick()
     if name == "Add" and isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
-        _check_length(len(left) + len(right))
+        _allocate(len(left) + len(right))
     elif name == "Mult":
         if isinstance(left, _SEQUENCES) and isinstance(right, int):
-            _check_length(len(left) * max(right, 0))
+            _allocate(len(left) * max(right, 0))
         elif isinstance(right, _SEQUENCES) and isinstance(left, int):
-            _check_length(len(right) * max(left, 0))
+            _allocate(len(right) * max(left, 0))
         elif isinstance(left, int) and isinstance(right, int):
             _int_too_big(left.bit_length() + right.bit_length())
     elif name == "Pow" and isinstance(left, int) and isinstance(right, int):
@@ -727,6 +755,7 @@ _HELPERS: Mapping[str, Callable[..., Any]] = {
     "__sb_attr": _get_attribute,
     "__sb_iter": _guarded_iter,
     "__sb_sized": _sized,
+    "__sb_charged": _charged,
 }
 
 
@@ -805,6 +834,8 @@ class _Instrumenter(ast.NodeTransformer):
         self.generic_visit(node)
         if not isinstance(node.slice, ast.Slice):
             node.slice = _helper("__sb_sized", node.slice, like=node.slice)
+        elif isinstance(node.ctx, ast.Load):
+            return _helper("__sb_charged", node, like=node)
         return node
 
     def visit_Dict(self, node: ast.Dict) -> ast.AST:

@@ -290,6 +290,10 @@ LIMITED_SCRIPTS = [
     "t = [0]\nfor i in range(60):\n    t = [t, t]\nok = t == t",
     "a = []\nfor i in range(10 ** 5):\n    for j in range(10 ** 5):\n        a.append(j)",
     "a = [1]\na.append(a)\nb = a",
+    "a = []\nfor i in range(10 ** 5):\n    a.append([0] * 10 ** 6)",
+    "a = [0] * 10 ** 6\nb = []\nfor i in range(10 ** 5):\n    b.append(a[:])",
+    "a = 'x' * 10 ** 6\nb = []\nfor i in range(10 ** 5):\n    b.append(a.upper())",
+    "a = list(range(10 ** 5))\nb = []\nfor i in range(10 ** 5):\n    b.append(list(a))",
 ]
 
 

@@ -26,6 +26,10 @@ ALL_CONSTRAINTS = frozenset().union(*(t.constraints for t in TYPES.values()))
 ALL_PROPERTIES = frozenset().union(*(t.properties for t in TYPES.values()))
 _FLAG_CONFIGS = (None, "", "true")
 _INTEGER = re.compile(r"-?[0-9]+")
+# Syntax Python accepts but JavaScript (JSON Schema clients, browsers) does not: named
+# groups (?P<..>), (?P=..), comments (?#..), \A, \Z, inline flags (?i). An even run of
+# backslashes before the construct keeps it unescaped.
+_PYTHON_ONLY_REGEX = re.compile(r"(?<!\\)(?:\\\\)*(?:\(\?P[<=]|\(\?#|\(\?[aiLmsux]+\)|\\[AZ])")
 
 Problem = Callable[[str, str], None]
 
@@ -158,6 +162,9 @@ def _read_property(prop_id: str, value: str, attributes: dict[str, Any], problem
             re.compile(value)
         except re.error as exc:
             problem("LTSA-F010", f"invalid pattern {value!r}: {exc}")
+            return
+        if _PYTHON_ONLY_REGEX.search(value):
+            problem("LTSA-F010", f"pattern {value!r} uses Python-only syntax")
             return
     elif prop_id == "visible_if":
         try:

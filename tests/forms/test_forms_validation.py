@@ -288,3 +288,12 @@ def test_default_values_are_typed(make_form):
 def test_form_round_trips_through_its_dict(registration, consent):
     for form in (registration, consent):
         assert type(form).from_dict(form.to_dict()) == form
+
+
+def test_form_description_and_schema_are_json(registration, consent):
+    import json
+
+    for form in (registration, consent):
+        for locale in ("id", "en"):
+            assert json.loads(json.dumps(form.json_schema(locale))) == form.json_schema(locale)
+        assert json.loads(json.dumps(form.to_dict())) == form.to_dict()

@@ -135,6 +135,8 @@ ALLOWED_EXPRESSIONS = [
     ("[*countries, 'HK']", ["MY", "SG", "HK"]),
     ("{**applicant['documents'], 'visa': True}", {"passport": True, "visa": True}),
     ("None", None),
+    ("applicant['documents'].keys()", ["passport"]),
+    ("{'a': 1}.items()", [["a", 1]]),
 ]
 ALLOWED_SCRIPTS = [
     ("total = age + 1", {"total": 18}),

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from marshmallow import ValidationError
 from marshmallow import fields as mm
 
 from forms.files import (
@@ -21,139 +20,31 @@ from forms.files import (
     MAX_NAME_LENGTH,
     SHA256_PATTERN,
     UploadedFile,
-    clean_upload,
-    is_reference,
 )
 from forms.formats import FORMATS, anchored
+from forms.marshmallow_fields import (
+    DATE_TEXT,
+    Boolean,
+    Choice,
+    Date,
+    Declared,
+    File,
+    Long,
+    Refused,
+    Text,
+    Validator,
+    first_failure,
+    iso_date,
+    rule,
+)
 from forms.messages import Say
 
 if TYPE_CHECKING:
     from forms.model import Field
 
-Validator = Callable[[Any], None]
-
 COMMON_CONSTRAINTS = frozenset({"required", "readonly"})
 COMMON_PROPERTIES = frozenset({"help", "help_en", "label_en", "visible_if"})
-_DATE_TEXT = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
-
-
-def _rule(ok: Callable[[Any], bool], text: str) -> Validator:
-    def check(value: Any) -> None:
-        if not ok(value):
-            raise ValidationError(text)
-
-    return check
-
-
-def _first_failure(checks: list[Validator]) -> Validator:
-    # One message per field: "required" says it all for "", not also "16 digits".
-    def check(value: Any) -> None:
-        for single in checks:
-            single(value)
-
-    return check
-
-
-class _Declared(mm.Field[Any]):
-    """Base marshmallow field: requiredness and 'null' follow the declaration."""
-
-    def __init__(self, field: Field, say: Say, validators: list[Validator]) -> None:
-        self.declared = field
-        self.say = say
-        message = say("required")
-        super().__init__(
-            required=field.always_required,
-            allow_none=not field.always_required,
-            validate=validators,
-            error_messages={"required": message, "null": message},
-        )
-
-
-class _Refused(_Declared):
-    """A readonly field: any submitted value, even null, is refused."""
-
-    def __init__(self, field: Field, say: Say) -> None:
-        super().__init__(field, say, [])
-        self.allow_none = False
-        self.error_messages["null"] = say("readonly")
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        raise ValidationError(self.say("readonly"))
-
-
-class _Text(_Declared):
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if not isinstance(value, str):
-            raise ValidationError(self.say("not_string"))
-        return value
-
-    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kw: Any) -> Any:
-        # Normalise (e.g. phone separators) only after every rule saw the value as sent.
-        out = super().deserialize(value, attr, data, **kw)
-        fmt = FORMATS.get(self.declared.format or "")
-        return fmt.normalize(out) if fmt is not None and isinstance(out, str) else out
-
-
-class _Long(_Declared):
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, float) and value.is_integer():  # JSON's 12.0 is an integer
-            return int(value)
-        raise ValidationError(self.say("not_integer"))
-
-
-class _Boolean(_Declared):
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if isinstance(value, bool):
-            return value
-        raise ValidationError(self.say("not_boolean"))
-
-
-def _iso_date(value: str) -> bool:
-    if re.fullmatch(_DATE_TEXT, value) is None:
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-class _Date(_Declared):
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value.isoformat()
-        if isinstance(value, str) and _iso_date(value):
-            return value
-        raise ValidationError(self.say("not_date"))
-
-
-class _Choice(_Declared):
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        ids = [option_id for option_id, _ in self.declared.options]
-        if isinstance(value, str) and value in ids:
-            return value
-        raise ValidationError(self.say("not_option", options=", ".join(ids)))
-
-
-class _File(_Declared):
-    def __init__(self, field: Field, say: Say, current: Any) -> None:
-        super().__init__(field, say, [])
-        self.current = current
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if isinstance(value, Mapping) and is_reference(value):
-            current = self.current
-            if (
-                isinstance(current, Mapping)
-                and is_reference(current)
-                and all(value[key] == current[key] for key in value)
-            ):
-                return dict(current)
-            raise ValidationError(self.say("file_reference"))
-        return clean_upload(self.declared, value, self.say)
 
 
 class FieldType(ABC):
@@ -162,7 +53,7 @@ class FieldType(ABC):
     name: ClassVar[str]
     constraints: ClassVar[frozenset[str]] = COMMON_CONSTRAINTS
     properties: ClassVar[frozenset[str]] = COMMON_PROPERTIES
-    marshmallow_class: ClassVar[type[_Declared]]
+    marshmallow_class: ClassVar[type[Declared]]
 
     def parse_default(self, field: Field, text: str) -> Any:
         """Return the typed default for the defaultValue ``text``; raise ValueError if bad."""
@@ -175,8 +66,8 @@ class FieldType(ABC):
     def marshmallow_field(self, field: Field, say: Say, current: Any) -> mm.Field[Any]:
         """Return the marshmallow field that validates a submitted value."""
         if field.readonly:
-            return _Refused(field, say)
-        return self.marshmallow_class(field, say, [_first_failure(self.validators(field, say))])
+            return Refused(field, say)
+        return self.marshmallow_class(field, say, [first_failure(self.validators(field, say))])
 
     @abstractmethod
     def json_schema(self, field: Field) -> dict[str, Any]:
@@ -201,7 +92,7 @@ class StringType(FieldType):
     name = "string"
     constraints = COMMON_CONSTRAINTS | {"minlength", "maxlength"}
     properties = COMMON_PROPERTIES | {"format", "pattern", "placeholder", "placeholder_en"}
-    marshmallow_class = _Text
+    marshmallow_class = Text
 
     def validators(self, field: Field, say: Say) -> list[Validator]:
         """Return length, blank, format and pattern checks."""
@@ -209,18 +100,18 @@ class StringType(FieldType):
         min_length = max(field.min_length or 0, 1 if field.required else 0)
         if min_length:
             key = "required" if min_length == 1 and field.required else "min_length"
-            checks.append(_rule(lambda v: len(v) >= min_length, say(key, min=min_length)))
+            checks.append(rule(lambda v: len(v) >= min_length, say(key, min=min_length)))
         if field.max_length is not None:
             limit = field.max_length
-            checks.append(_rule(lambda v: len(v) <= limit, say("max_length", max=limit)))
+            checks.append(rule(lambda v: len(v) <= limit, say("max_length", max=limit)))
         if field.required:
-            checks.append(_rule(lambda v: re.search(r"\S", v) is not None, say("blank")))
+            checks.append(rule(lambda v: re.search(r"\S", v) is not None, say("blank")))
         if field.format is not None:
             fmt = FORMATS[field.format]
-            checks.append(_rule(fmt.check, say(fmt.message_key)))
+            checks.append(rule(fmt.check, say(fmt.message_key)))
         if field.pattern is not None:
             full = anchored(field.pattern)
-            checks.append(_rule(lambda v: re.search(full, v) is not None, say("pattern")))
+            checks.append(rule(lambda v: re.search(full, v) is not None, say("pattern")))
         return checks
 
     def json_schema(self, field: Field) -> dict[str, Any]:
@@ -259,7 +150,7 @@ class LongType(FieldType):
     name = "long"
     constraints = COMMON_CONSTRAINTS | {"min", "max"}
     properties = COMMON_PROPERTIES | {"placeholder", "placeholder_en"}
-    marshmallow_class = _Long
+    marshmallow_class = Long
 
     def parse_default(self, field: Field, text: str) -> Any:
         """Parse an integer default."""
@@ -272,10 +163,10 @@ class LongType(FieldType):
         checks: list[Validator] = []
         if field.minimum is not None:
             low = field.minimum
-            checks.append(_rule(lambda v: v >= low, say("min", min=low)))
+            checks.append(rule(lambda v: v >= low, say("min", min=low)))
         if field.maximum is not None:
             high = field.maximum
-            checks.append(_rule(lambda v: v <= high, say("max", max=high)))
+            checks.append(rule(lambda v: v <= high, say("max", max=high)))
         return checks
 
     def json_schema(self, field: Field) -> dict[str, Any]:
@@ -299,7 +190,7 @@ class BooleanType(FieldType):
     """Yes or no; rendered as a checkbox (absent from a browser submission means no)."""
 
     name = "boolean"
-    marshmallow_class = _Boolean
+    marshmallow_class = Boolean
 
     def parse_default(self, field: Field, text: str) -> Any:
         """Parse ``true`` or ``false``."""
@@ -329,17 +220,17 @@ class DateType(FieldType):
     """A calendar date, stored as ``YYYY-MM-DD``."""
 
     name = "date"
-    marshmallow_class = _Date
+    marshmallow_class = Date
 
     def parse_default(self, field: Field, text: str) -> Any:
         """Parse an ISO date."""
-        if not _iso_date(text.strip()):
+        if not iso_date(text.strip()):
             raise ValueError(f"{text!r} is not a date YYYY-MM-DD")
         return text.strip()
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         """Return a string with ``format: date`` and the ISO pattern."""
-        return {"type": "string", "format": "date", "pattern": anchored(_DATE_TEXT)}
+        return {"type": "string", "format": "date", "pattern": anchored(DATE_TEXT)}
 
     def display(self, value: Any) -> str:
         """Return the ISO text of a date."""
@@ -350,7 +241,7 @@ class EnumType(FieldType):
     """One of the declared options (camunda:value id/name); the id is stored."""
 
     name = "enum"
-    marshmallow_class = _Choice
+    marshmallow_class = Choice
 
     def parse_default(self, field: Field, text: str) -> Any:
         """The default must be an option id."""
@@ -380,8 +271,8 @@ class FileType(FieldType):
     def marshmallow_field(self, field: Field, say: Say, current: Any) -> mm.Field[Any]:
         """Return the upload field, which compares kept references with ``current``."""
         if field.readonly:
-            return _Refused(field, say)
-        return _File(field, say, current)
+            return Refused(field, say)
+        return File(field, say, current)
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         """Return either a new upload or the reference of the document kept from before."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -43,7 +44,7 @@ from engine.journal import (
     upcast,
 )
 from engine.spiff import serializer
-from engine.state import CaseState
+from engine.state import DEFAULT_TIMEZONE, CaseState
 from engine.store.db import Database, default_url
 from engine.store.models import (
     CaseRow,
@@ -124,6 +125,7 @@ class Engine:
         data_dir: Path | str = Path("var"),
         clock: Clock | None = None,
         snapshot_every: int = SNAPSHOT_EVERY,
+        timezone: str = DEFAULT_TIMEZONE,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -131,6 +133,8 @@ class Engine:
         self.clock: Clock = clock or SystemClock()
         self.documents = DocumentStore(self.data_dir / "documents")
         self.snapshot_every = max(1, snapshot_every)
+        ZoneInfo(timezone)  # refuse an unknown zone now, not at the first case
+        self.timezone = timezone
         self._versions: dict[int, _Loaded] = {}
         self._cache: OrderedDict[int, tuple[int, CaseState]] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -144,6 +148,7 @@ class Engine:
             database_url=os.environ.get("LTSA_DATABASE_URL") or None,
             data_dir=data_dir,
             clock=clock,
+            timezone=os.environ.get("LTSA_TIMEZONE") or DEFAULT_TIMEZONE,
         )
 
     # --- set-up -------------------------------------------------------------
@@ -311,6 +316,7 @@ class Engine:
                         "process": process_key,
                         "version": version.version,
                         "content_hash": version.content_hash,
+                        "timezone": self.timezone,
                     }
                     state.apply(EventKind.CASE_STARTED, now, None, payload)
                     case = CaseRow(

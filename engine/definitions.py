@@ -204,14 +204,25 @@ def _element_error(
     )
 
 
-def _expressions(spec: BpmnProcessSpec) -> Iterator[tuple[str, str, str]]:
+def _flow_id(root: etree._Element | None, source: str, target: str) -> str:
+    """The id of the sequence flow from `source` to `target` (a condition's element)."""
+    if root is not None:
+        for flow in root.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+            if flow.get("sourceRef") == source and flow.get("targetRef") == target:
+                return str(flow.get("id"))
+    return f"{source}->{target}"
+
+
+def _expressions(
+    spec: BpmnProcessSpec, root: etree._Element | None
+) -> Iterator[tuple[str, str, str]]:
     """Yield (element id, kind, source) for every expression and script of a spec."""
     for task_spec in spec.task_specs.values():
         element_id = getattr(task_spec, "bpmn_id", None) or task_spec.name
         for condition, output in getattr(task_spec, "cond_task_specs", []) or []:
             if condition is not None:
-                flow = output
-                yield str(flow), "expression", condition.args[0]
+                target = getattr(spec.task_specs.get(output), "bpmn_id", None) or str(output)
+                yield _flow_id(root, element_id, target), "expression", condition.args[0]
         script = getattr(task_spec, "script", None)
         if isinstance(script, str):
             yield element_id, "script", script
@@ -306,7 +317,7 @@ def _check_spec(
             )
         if not problems:
             bundle.forms[key] = forms.form_from_spiff(task_spec.form)
-    for element_id, kind, source in _expressions(spec):
+    for element_id, kind, source in _expressions(spec, root):
         try:
             _check_expression(kind, source)
         except sandbox.ExpressionRejected as exc:

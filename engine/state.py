@@ -9,10 +9,11 @@ reproduces the live state exactly. Task references are stable across runs:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import (
     CatchingEvent,
@@ -56,6 +57,8 @@ class WaitingTimer:
     due_at: datetime
 
 
+MAX_STEPS_PER_INPUT = 10_000
+DEFAULT_TIMEZONE = "Asia/Jakarta"
 _LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
 
@@ -75,18 +78,24 @@ class CaseState:
     rejection_reason: str | None = None
     withdraw_reason: str | None = None
     final_data: dict[str, Any] | None = None
+    timezone: str = DEFAULT_TIMEZONE
 
     # --- construction -----------------------------------------------------
 
     @classmethod
-    def new(cls, bundle: ProcessBundle, now: Callable[[], datetime] = input_time) -> CaseState:
+    def new(cls, bundle: ProcessBundle) -> CaseState:
         """A fresh workflow of the bundle's process, not yet started."""
-        workflow = BpmnWorkflow(
-            bundle.spec,
-            bundle.subprocess_specs,
-            script_engine=sandbox.make_script_engine(now),
+        workflow = BpmnWorkflow(bundle.spec, bundle.subprocess_specs)
+        state = cls(workflow=workflow)
+        state._use_timezone(DEFAULT_TIMEZONE)
+        return state
+
+    def _use_timezone(self, name: str) -> None:
+        """Expressions' `today()` is the date in the office's time zone."""
+        self.timezone = name
+        self.workflow.script_engine = sandbox.make_script_engine(
+            input_time, timezone=ZoneInfo(name)
         )
-        return cls(workflow=workflow)
 
     def to_json(self) -> str:
         """Serialize the whole state (workflow without its specs)."""
@@ -102,6 +111,7 @@ class CaseState:
                 "rejection_reason": self.rejection_reason,
                 "withdraw_reason": self.withdraw_reason,
                 "final_data": self.final_data,
+                "timezone": self.timezone,
             },
             separators=(",", ":"),
         )
@@ -114,8 +124,7 @@ class CaseState:
         workflow_dict["spec"] = json.loads(json.dumps(spec_dicts["spec"]))
         workflow_dict["subprocess_specs"] = json.loads(json.dumps(spec_dicts["subprocess_specs"]))
         workflow = serializer.from_dict(workflow_dict)
-        workflow.script_engine = sandbox.make_script_engine(input_time)
-        return cls(
+        state = cls(
             workflow=workflow,
             refs=raw["refs"],
             counters=raw["counters"],
@@ -124,6 +133,8 @@ class CaseState:
             withdraw_reason=raw["withdraw_reason"],
             final_data=raw.get("final_data"),
         )
+        state._use_timezone(raw.get("timezone", DEFAULT_TIMEZONE))
+        return state
 
     # --- reading ----------------------------------------------------------
 
@@ -230,6 +241,7 @@ class CaseState:
 
     def _apply(self, kind: EventKind, task_ref: str | None, payload: dict[str, Any]) -> None:
         if kind is EventKind.CASE_STARTED:
+            self._use_timezone(str(payload.get("timezone", DEFAULT_TIMEZONE)))
             start = self.workflow.get_next_task(state=TaskState.READY)
             start.data.update(payload.get("data", {}))
         elif kind is EventKind.TASK_COMPLETED:
@@ -262,9 +274,21 @@ class CaseState:
             raise ProcessError(f"unknown event kind {kind}")
 
     def _run(self) -> None:
-        self.workflow.do_engine_steps()
+        steps = 0
+
+        def count_step(task: Task) -> None:
+            nonlocal steps
+            steps += 1
+            if steps > MAX_STEPS_PER_INPUT:
+                raise ProcessError(
+                    f"{task.task_spec.bpmn_id or task.task_spec.name}: more than "
+                    f"{MAX_STEPS_PER_INPUT} automatic steps for one input — a loop without "
+                    "a user task or event in it?"
+                )
+
+        self.workflow.do_engine_steps(will_complete_task=count_step)
         self.workflow.refresh_timers()
-        self.workflow.do_engine_steps()
+        self.workflow.do_engine_steps(will_complete_task=count_step)
 
     def _assign_refs(self) -> None:
         for task in iter_all_tasks(self.workflow):

@@ -1,0 +1,156 @@
+"""The `ltsa` command: output and the documented exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cli.main import main
+
+BPMN_DIR = Path(__file__).parent / "bpmn"
+
+
+@pytest.fixture
+def ltsa(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("LTSA_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("LTSA_DATABASE_URL", raising=False)
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(main, list(args), input=input, catch_exceptions=False)
+
+    assert run("db", "upgrade").exit_code == 0
+    assert (
+        run(
+            "user",
+            "add",
+            "ani",
+            "--role",
+            "officer",
+            "--desk",
+            "disnaker",
+            "--desk",
+            "dukcapil",
+            "--desk",
+            "dinkes",
+            "--desk",
+            "p3mi",
+        ).exit_code
+        == 0
+    )
+    assert run("user", "add", "joko", "--role", "officer", "--desk", "polri").exit_code == 0
+    return run
+
+
+def test_deploy_prints_versions_then_unchanged(ltsa) -> None:
+    first = ltsa("deploy", str(BPMN_DIR))
+    assert first.exit_code == 0
+    assert "intake" in first.output and "new" in first.output
+    second = ltsa("deploy", str(BPMN_DIR), "--json")
+    assert {r["status"] for r in json.loads(second.output)} == {"unchanged"}
+    listed = json.loads(ltsa("processes", "--json").output)
+    assert {(p["key"], p["version"]) for p in listed} == {("intake", 1), ("documents", 1)}
+
+
+def test_broken_deployment_exits_2_naming_file_line_and_element(ltsa, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for source in BPMN_DIR.iterdir():
+        content = source.read_bytes().replace(b"<bpmn:flowNodeRef>register</bpmn:flowNodeRef>", b"")
+        (broken / source.name).write_bytes(content)
+    result = ltsa("deploy", str(broken), "--json")
+    assert result.exit_code == 2
+    (error,) = json.loads(result.output)["errors"]
+    assert (error["file"], error["element_id"], error["code"]) == (
+        "intake.bpmn",
+        "register",
+        "LTSA-D007",
+    )
+    assert isinstance(error["line"], int)
+    assert json.loads(ltsa("processes", "--json").output) == []
+
+
+def test_officer_walks_a_case_from_the_cli(ltsa, tmp_path: Path) -> None:
+    ltsa("deploy", str(BPMN_DIR))
+    case_id = int(ltsa("case", "start", "intake", "--as", "ani").output.strip())
+    tasks = json.loads(ltsa("task", "list", "--desk", "disnaker", "--json").output)
+    assert [(t["case_id"], t["name"]) for t in tasks] == [(case_id, "register")]
+    task_id = str(tasks[0]["id"])
+
+    bad = ltsa(
+        "task",
+        "complete",
+        task_id,
+        "--as",
+        "ani",
+        "--data",
+        "-",
+        "--json",
+        input='{"full_name": "", "age": -1}',
+    )
+    assert bad.exit_code == 3
+    assert set(json.loads(bad.output)["errors"]) == {"full_name", "age"}
+
+    forbidden = ltsa(
+        "task",
+        "complete",
+        task_id,
+        "--as",
+        "joko",
+        "--data",
+        "-",
+        input='{"full_name": "Siti", "age": 30}',
+    )
+    assert forbidden.exit_code == 5
+
+    done = ltsa(
+        "task",
+        "complete",
+        task_id,
+        "--as",
+        "ani",
+        "--data",
+        "-",
+        "--json",
+        input='{"full_name": "Siti", "age": 30}',
+    )
+    assert done.exit_code == 0
+    assert {t["desk"] for t in json.loads(done.output)["ready_tasks"]} == {"dukcapil", "dinkes"}
+
+    again = ltsa(
+        "task",
+        "complete",
+        task_id,
+        "--as",
+        "ani",
+        "--data",
+        "-",
+        input='{"full_name": "Siti", "age": 30}',
+    )
+    assert again.exit_code == 4
+
+    shown = json.loads(ltsa("case", "show", str(case_id), "--json").output)
+    assert shown["data"]["full_name"] == "Siti" and shown["revision"] == 2
+    history = ltsa("case", "history", str(case_id))
+    lines = history.output.strip().splitlines()
+    assert len(lines) == 2
+    assert "task_completed" in lines[1] and "ani" in lines[1] and "disnaker" in lines[1]
+
+    withdrawn = ltsa("case", "withdraw", str(case_id), "--reason", "mundur", "--as", "ani")
+    assert withdrawn.exit_code == 0 and "withdrawn" in withdrawn.output
+
+
+def test_invalid_start_data_exits_3(ltsa, tmp_path: Path) -> None:
+    ltsa("deploy", str(BPMN_DIR))
+    data = tmp_path / "data.json"
+    data.write_text("[1, 2]")
+    assert ltsa("case", "start", "intake", "--data", str(data), "--as", "ani").exit_code == 3
+    data.write_text("{not json")
+    assert ltsa("case", "start", "intake", "--data", str(data), "--as", "ani").exit_code == 3
+
+
+def test_unknown_case_exits_6(ltsa) -> None:
+    assert ltsa("case", "show", "999").exit_code == 6

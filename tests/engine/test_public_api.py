@@ -1,0 +1,54 @@
+"""The engine's public surface is `engine.__all__`; this pins it."""
+
+import engine
+
+EXPECTED = {
+    "DESK_LABELS",
+    "Actor",
+    "CaseNotActive",
+    "CaseStatus",
+    "CaseView",
+    "Clock",
+    "Conflict",
+    "DeployedProcess",
+    "DeploymentError",
+    "DeploymentFailed",
+    "Desk",
+    "Engine",
+    "EngineError",
+    "EventKind",
+    "Forbidden",
+    "JournalDiverged",
+    "JournalEvent",
+    "ManualClock",
+    "NotFound",
+    "ProcessError",
+    "ProcessVersion",
+    "Role",
+    "SourceFile",
+    "SystemClock",
+    "TaskView",
+    "User",
+    "Users",
+    "ValidationFailed",
+}
+
+
+def test_public_api_is_exactly_the_documented_names() -> None:
+    assert set(engine.__all__) == EXPECTED
+    for name in engine.__all__:
+        assert getattr(engine, name) is not None
+
+
+def test_every_engine_error_is_one_hierarchy() -> None:
+    for name in (
+        "CaseNotActive",
+        "Conflict",
+        "DeploymentFailed",
+        "Forbidden",
+        "NotFound",
+        "ValidationFailed",
+        "JournalDiverged",
+        "ProcessError",
+    ):
+        assert issubclass(getattr(engine, name), engine.EngineError)

@@ -1,0 +1,53 @@
+"""Helpers of the web and end-to-end tests (fixtures are in conftest.py)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask.testing import FlaskClient
+
+from engine import Engine
+
+_ROOT = Path(__file__).resolve().parents[2]
+BPMN_DIR = _ROOT / "tests" / "engine" / "bpmn"
+PASSWORD = "rahasia-2026"
+
+# name -> (role, desks)
+PEOPLE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "admin": ("admin", ()),
+    "designer": ("designer", ()),
+    "auditor": ("auditor", ()),
+    "disnaker": ("officer", ("disnaker",)),
+    "dukcapil": ("officer", ("dukcapil",)),
+    "dinkes": ("officer", ("dinkes",)),
+}
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token in a page."""
+    match = _CSRF.search(html) or _META.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def login(client: FlaskClient, name: str, password: str = PASSWORD) -> object:
+    page = client.get("/login")
+    return client.post(
+        "/login",
+        data={"username": name, "password": password, "csrf_token": csrf_of(page.text)},
+    )
+
+
+def ready_task(eng: Engine, case_id: int, name: str) -> int:
+    for task in eng.list_tasks(case_id=case_id):
+        if task.name == name:
+            return task.id
+    raise AssertionError(f"no ready task {name} in case {case_id}")
+
+
+def token_for(eng: Engine, name: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {eng.users.new_token(name)}"}

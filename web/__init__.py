@@ -1,0 +1,97 @@
+"""The LTSA web app: pages for officers, designers, auditors and admins, and the REST API.
+
+`create_app` builds it in a fixed order: configuration, the engine, the
+extensions (login, CSRF, i18n, security headers, error handlers), then the
+blueprints. Views authenticate, make one `engine` call and render.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from engine import Engine
+
+__all__ = ["create_app", "engine_of"]
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask application.
+
+    Args:
+        config: Settings that override the defaults. ``LTSA_ENGINE`` may hold a
+            ready `engine.Engine` (tests use this); otherwise the engine is built
+            from the environment (``LTSA_DATABASE_URL``, ``LTSA_DATA_DIR``).
+
+    Returns:
+        The configured app; `ltsa serve` hands it to waitress.
+    """
+    app = Flask(__name__)
+    app.config.from_mapping(
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("LTSA_SECURE_COOKIES", "") == "1",
+        SESSION_COOKIE_NAME="ltsa_session",
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        BABEL_DEFAULT_LOCALE="id",
+        BABEL_DEFAULT_TIMEZONE="Asia/Jakarta",
+        LTSA_LOGIN_ATTEMPTS=10,
+        LTSA_LOGIN_WINDOW_SECONDS=300,
+        LTSA_PAGE_SIZE=25,
+    )
+    if config:
+        app.config.update(config)
+
+    eng = app.config.get("LTSA_ENGINE") or Engine.from_env()
+    app.extensions["ltsa_engine"] = eng
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("LTSA_SECRET_KEY") or _stored_secret(
+            Path(eng.data_dir)
+        )
+
+    from web import access, api, errors, i18n, security
+
+    security.init_app(app)
+    access.init_app(app)
+    i18n.init_app(app)
+
+    from web import admin, auth, cases, designer, tasks
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(tasks.bp)
+    app.register_blueprint(cases.bp)
+    app.register_blueprint(designer.bp)
+    app.register_blueprint(admin.bp)
+    api.init_app(app)
+    errors.init_app(app)  # last: replaces flask-smorest's own handler
+    return app
+
+
+def engine_of(app: Flask | None = None) -> Engine:
+    """The engine of `app` (default: the current app)."""
+    from flask import current_app
+
+    target = app or current_app
+    eng: Engine = target.extensions["ltsa_engine"]
+    return eng
+
+
+def _stored_secret(data_dir: Path) -> str:
+    """Read ``<data_dir>/secret_key``, creating it (mode 600) on first use."""
+    path = data_dir / "secret_key"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text(encoding="ascii").strip()

@@ -1,0 +1,209 @@
+"""Who may open what: login by session or API token, roles per view, CSRF.
+
+Every endpoint is closed unless its view names the roles it allows with
+`allow`; only the login page and static files are public. One
+`before_request` hook checks all of it, so a new view without `allow`
+answers 403 instead of being open by accident.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, g, redirect, request, url_for
+from flask_login import LoginManager, UserMixin, current_user
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import Forbidden, Unauthorized
+from werkzeug.wrappers import Response
+
+from engine import Actor, Role, User
+
+__all__ = [
+    "EVERY_ROLE",
+    "READERS",
+    "LoginRateLimit",
+    "WebUser",
+    "allow",
+    "csrf",
+    "init_app",
+    "login_manager",
+    "me",
+]
+
+EVERY_ROLE = (Role.ADMIN, Role.DESIGNER, Role.OFFICER, Role.AUDITOR)
+#: Who may read cases, their history and documents.
+READERS = (Role.OFFICER, Role.AUDITOR, Role.ADMIN)
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.set_language", "static"})
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class WebUser(UserMixin):  # type: ignore[misc]
+    """A signed-in person: the engine's `User` seen through Flask-Login."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    def get_id(self) -> str:
+        """The id kept in the session."""
+        return str(self.user.id)
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated users are signed out at their next request."""
+        return self.user.active
+
+    @property
+    def name(self) -> str:
+        """The login name."""
+        return self.user.name
+
+    @property
+    def role(self) -> str:
+        """One of admin, designer, officer, auditor."""
+        return self.user.role
+
+    @property
+    def desks(self) -> tuple[str, ...]:
+        """The desks an officer works at."""
+        return self.user.desks
+
+    @property
+    def actor(self) -> Actor:
+        """The actor the engine records this user's inputs under."""
+        return self.user.actor
+
+
+def me() -> WebUser:
+    """The signed-in user of this request (every non-public view has one)."""
+    user: WebUser = current_user._get_current_object()
+    return user
+
+
+def allow(*roles: str) -> Callable[[F], F]:
+    """Open a view (or a MethodView method) to the given roles."""
+
+    def mark(view: F) -> F:
+        view.ltsa_roles = frozenset(roles)  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+class LoginRateLimit:
+    """At most `attempts` logins per client address in a sliding window.
+
+    This only slows down guessing from one address; the engine locks an
+    account after five wrong passwords wherever they come from.
+    """
+
+    def __init__(self, attempts: int, window_seconds: float) -> None:
+        self.attempts = attempts
+        self.window = window_seconds
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str) -> bool:
+        """Count one attempt; False when the client has used up its attempts."""
+        now = time.monotonic()
+        with self._lock:
+            seen = self._seen.setdefault(key, deque())
+            while seen and seen[0] <= now - self.window:
+                seen.popleft()
+            if len(seen) >= self.attempts:
+                return False
+            seen.append(now)
+            if len(self._seen) > 10_000:  # forget idle clients
+                for stale in [k for k, v in self._seen.items() if not v]:
+                    del self._seen[stale]
+            return True
+
+
+def init_app(app: Flask) -> None:
+    """Install login, CSRF and the access check on `app`."""
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked in _guard, after auth
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.login"
+    login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(_unauthorized)
+    app.extensions["ltsa_login_limit"] = LoginRateLimit(
+        app.config["LTSA_LOGIN_ATTEMPTS"], app.config["LTSA_LOGIN_WINDOW_SECONDS"]
+    )
+    app.before_request(_guard)
+
+
+def _load_user(user_id: str) -> WebUser | None:
+    from web import engine_of
+
+    if not user_id.isdigit():
+        return None
+    user = engine_of().users.by_id(int(user_id))
+    return WebUser(user) if user is not None and user.active else None
+
+
+def is_api_request() -> bool:
+    """Whether this request is for the JSON API (answers JSON, never HTML)."""
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def _unauthorized() -> Response:
+    if is_api_request():
+        raise Unauthorized("sign in or send 'Authorization: Bearer TOKEN'")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _authenticate_token() -> None:
+    """Sign in this one request by its API token; the session is not touched."""
+    from web import engine_of
+
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("malformed Authorization header: use 'Bearer TOKEN'")
+    user = engine_of().users.for_token(token.strip())
+    if user is None:
+        raise Unauthorized("unknown or revoked API token")
+    g._login_user = WebUser(user)  # Flask-Login's per-request user slot
+    g.token_auth = True
+
+
+def roles_for(endpoint: str, method: str) -> frozenset[str] | None:
+    """The roles allowed on an endpoint for a method; None when it is undeclared."""
+    view = current_app.view_functions.get(endpoint)
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        name = "get" if method == "HEAD" else method.lower()
+        view = getattr(view_class, name, None)
+    roles: frozenset[str] | None = getattr(view, "ltsa_roles", None)
+    return roles
+
+
+def _guard() -> Response | None:
+    endpoint = request.endpoint
+    g.token_auth = False
+    if endpoint is None:
+        return None  # 404 or 405 follows
+    if endpoint in PUBLIC_ENDPOINTS:
+        if request.method not in _SAFE_METHODS:
+            csrf.protect()
+        return None
+    if is_api_request() and "Authorization" in request.headers:
+        _authenticate_token()
+    if not current_user.is_authenticated:
+        return _unauthorized()
+    roles = roles_for(endpoint, request.method)
+    if roles is None or current_user.role not in roles:
+        raise Forbidden("your role may not use this page")
+    if request.method not in _SAFE_METHODS and not g.token_auth:
+        csrf.protect()
+    return None

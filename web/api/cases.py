@@ -1,0 +1,92 @@
+"""API: starting, listing and reading cases; messages, withdrawal, history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from engine import Role
+from web import engine_of
+from web.access import READERS, allow, me
+from web.api.schemas import (
+    CaseListQuery,
+    CaseSchema,
+    CaseStartSchema,
+    CaseSummarySchema,
+    EventSchema,
+    MessageSchema,
+    WithdrawSchema,
+)
+
+__all__ = ["blp"]
+
+blp = Blueprint("api_cases", __name__, description="Cases of the one-stop service")
+
+_ERRORS = {"422": "invalid data", "404": "no such case", "409": "case not active or changed"}
+
+
+@blp.route("", methods=["POST"])
+@allow(Role.OFFICER, Role.ADMIN)
+@blp.arguments(CaseStartSchema)
+@blp.response(201, CaseSchema)
+@blp.alt_response(422, schema="Error")
+@blp.alt_response(404, schema="Error")
+def start_case(body: dict[str, Any]) -> Any:
+    """Start a case of the latest version of a process."""
+    return engine_of().start(body["process"], body["data"], me().actor)
+
+
+@blp.route("", methods=["GET"])
+@allow(*READERS)
+@blp.arguments(CaseListQuery, location="query")
+@blp.response(200, CaseSummarySchema(many=True))
+def list_cases(query: dict[str, Any]) -> Any:
+    """Cases, newest first; filter by status, process, or NIK/name (``q``)."""
+    return engine_of().list_cases(
+        status=query.get("status"),
+        process_key=query.get("process"),
+        search=query.get("q"),
+        limit=query["limit"],
+        offset=query["offset"],
+    )
+
+
+@blp.route("/<int:case_id>", methods=["GET"])
+@allow(*READERS)
+@blp.response(200, CaseSchema)
+@blp.alt_response(404, schema="Error")
+def get_case(case_id: int) -> Any:
+    """One case with its data and ready tasks."""
+    return engine_of().get_case(case_id)
+
+
+@blp.route("/<int:case_id>/messages/<name>", methods=["POST"])
+@allow(Role.OFFICER, Role.ADMIN)
+@blp.arguments(MessageSchema)
+@blp.response(200, CaseSchema)
+@blp.alt_response(404, schema="Error")
+@blp.alt_response(409, schema="Error")
+def send_message(body: dict[str, Any], case_id: int, name: str) -> Any:
+    """Deliver a message from outside (e.g. ``job_order_verified``) to a waiting case."""
+    return engine_of().send_message(case_id, name, body["data"], me().actor)
+
+
+@blp.route("/<int:case_id>/withdraw", methods=["POST"])
+@allow(Role.OFFICER, Role.ADMIN)
+@blp.arguments(WithdrawSchema)
+@blp.response(200, CaseSchema)
+@blp.alt_response(404, schema="Error")
+@blp.alt_response(409, schema="Error")
+def withdraw(body: dict[str, Any], case_id: int) -> Any:
+    """End a case at the applicant's request, with the reason."""
+    return engine_of().withdraw(case_id, body["reason"], me().actor)
+
+
+@blp.route("/<int:case_id>/history", methods=["GET"])
+@allow(*READERS)
+@blp.response(200, EventSchema(many=True))
+@blp.alt_response(404, schema="Error")
+def history(case_id: int) -> Any:
+    """The case's journal, oldest event first, with its hash chain."""
+    return [event.to_dict() for event in engine_of().history(case_id)]

@@ -1,0 +1,46 @@
+"""API: process versions and deployments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from engine import DeploymentFailed, Role
+from web import engine_of
+from web.access import READERS, allow, me
+from web.api.schemas import DeployQuery, DeployResultSchema, DeploySchema, ProcessVersionSchema
+from web.designer import source_files
+
+__all__ = ["blp"]
+
+blp = Blueprint("api_processes", __name__, description="Process definitions and versions")
+
+
+@blp.route("", methods=["GET"])
+@allow(Role.DESIGNER, *READERS)
+@blp.response(200, ProcessVersionSchema(many=True))
+def list_processes() -> Any:
+    """Every stored process version, newest first per key."""
+    return engine_of().processes()
+
+
+@blp.route("", methods=["POST"])
+@allow(Role.DESIGNER)
+@blp.arguments(DeployQuery, location="query")
+@blp.arguments(DeploySchema, location="files")
+@blp.response(201, DeployResultSchema(many=True))
+@blp.alt_response(200, schema=DeployResultSchema(many=True), description="dry run: valid")
+@blp.alt_response(422, schema="Error", description="refused; errors name file, line, element")
+def deploy(query: dict[str, Any], upload: dict[str, Any]) -> Any:
+    """Validate and deploy BPMN/DMN files (multipart field ``files``, repeatable)."""
+    eng = engine_of()
+    files, problems = source_files(upload["files"])
+    if problems or not files:
+        raise DeploymentFailed(problems)
+    if query["dry_run"]:
+        keys = eng.validate(files)
+        return [
+            {"key": k, "version": None, "content_hash": None, "status": "valid"} for k in keys
+        ], 200
+    return eng.deploy(files, actor=me().name)

@@ -1,0 +1,210 @@
+"""Marshmallow schemas of the API: what goes in and what comes out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
+
+from web.i18n import mask_nik
+
+__all__ = [
+    "CaseListQuery",
+    "CaseSchema",
+    "CaseStartSchema",
+    "CaseSummarySchema",
+    "CompleteSchema",
+    "DeployQuery",
+    "DeployResultSchema",
+    "DeploySchema",
+    "ErrorSchema",
+    "EventSchema",
+    "MessageSchema",
+    "ProcessVersionSchema",
+    "TaskDetailSchema",
+    "TaskListQuery",
+    "TaskSchema",
+    "WithdrawSchema",
+]
+
+
+class ErrorSchema(Schema):
+    """Every error answer of the API."""
+
+    code = fields.String(required=True, metadata={"example": "validation_failed"})
+    message = fields.String(required=True)
+    errors = fields.Dict(
+        keys=fields.String(),
+        metadata={"description": "messages by field (or by file for deployments)"},
+    )
+    details = fields.List(
+        fields.Dict(), metadata={"description": "deployment problems: file, line, element_id..."}
+    )
+
+
+class ProcessVersionSchema(Schema):
+    """One stored version of a process."""
+
+    id = fields.Integer()
+    key = fields.String()
+    version = fields.Integer()
+    content_hash = fields.String()
+    deployed_at = fields.DateTime()
+    deployed_by = fields.String()
+    files = fields.List(fields.String())
+    active_cases = fields.Integer()
+
+
+class DeploySchema(Schema):
+    """The BPMN and DMN files of a deployment (multipart, field name ``files``)."""
+
+    files = fields.List(Upload(), required=True, validate=validate.Length(min=1))
+
+
+class DeployQuery(Schema):
+    """Options of a deployment."""
+
+    dry_run = fields.Boolean(
+        load_default=False, metadata={"description": "only validate; store nothing"}
+    )
+
+
+class DeployResultSchema(Schema):
+    """What a deployment did to each process."""
+
+    key = fields.String()
+    version = fields.Integer(allow_none=True)
+    content_hash = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "new, unchanged or valid (dry run)"})
+
+
+class TaskSchema(Schema):
+    """A user task occurrence."""
+
+    id = fields.Integer()
+    case_id = fields.Integer()
+    ref = fields.String()
+    name = fields.String()
+    title = fields.String()
+    desk = fields.String(allow_none=True)
+    state = fields.String()
+    assignee = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    completed_by = fields.String(allow_none=True)
+    process_key = fields.String()
+
+
+class TaskDetailSchema(TaskSchema):
+    """A task with the JSON Schema of its form (null when the task is not ready)."""
+
+    form = fields.Dict(allow_none=True)
+
+
+class CaseSchema(Schema):
+    """A case with its data and the tasks that wait for a desk."""
+
+    id = fields.Integer()
+    process_key = fields.String()
+    version = fields.Integer()
+    status = fields.String()
+    rejection_reason = fields.String(allow_none=True)
+    data = fields.Dict()
+    revision = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    desks = fields.List(fields.String())
+    ready_tasks = fields.List(fields.Nested(TaskSchema))
+
+
+class CaseSummarySchema(Schema):
+    """A case in a list: no personal data beyond the name and the NIK's last digits."""
+
+    id = fields.Integer()
+    process_key = fields.String()
+    version = fields.Integer()
+    status = fields.String()
+    rejection_reason = fields.String(allow_none=True)
+    revision = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    full_name = fields.Method("_full_name")
+    nik_masked = fields.Method("_nik")
+
+    def _full_name(self, case: Any) -> str | None:
+        value = case.data.get("full_name")
+        return str(value) if value is not None else None
+
+    def _nik(self, case: Any) -> str | None:
+        return mask_nik(case.data.get("nik")) if case.data.get("nik") else None
+
+
+class CaseStartSchema(Schema):
+    """Start a case of the latest version of a process."""
+
+    process = fields.String(required=True, metadata={"example": "ltsa_placement"})
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class CaseListQuery(Schema):
+    """Filters and paging of the case list."""
+
+    status = fields.String(
+        validate=validate.OneOf(["active", "completed", "rejected", "withdrawn"])
+    )
+    process = fields.String()
+    q = fields.String(metadata={"description": "NIK (16 digits) or part of the name"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class TaskListQuery(Schema):
+    """Filters and paging of the task list; officers see only their desks."""
+
+    desk = fields.String()
+    case = fields.Integer()
+    state = fields.String(
+        load_default="ready", validate=validate.OneOf(["ready", "completed", "cancelled", "any"])
+    )
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class CompleteSchema(Schema):
+    """The data of a task's form; uploads as {"name", "content_base64"}."""
+
+    data = fields.Dict(keys=fields.String(), required=True)
+    expected_revision = fields.Integer(
+        metadata={"description": "refuse with 409 if the case changed since this revision"}
+    )
+
+
+class MessageSchema(Schema):
+    """The data a message brings."""
+
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class WithdrawSchema(Schema):
+    """Why the applicant withdraws."""
+
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class EventSchema(Schema):
+    """One journal event, with its place in the hash chain."""
+
+    case_id = fields.Integer()
+    seq = fields.Integer()
+    kind = fields.String()
+    format_version = fields.Integer()
+    recorded_at = fields.String()
+    actor = fields.String()
+    desk = fields.String(allow_none=True)
+    task_ref = fields.String(allow_none=True)
+    payload = fields.Dict()
+    state_digest = fields.String()
+    prev_hash = fields.String()
+    hash = fields.String()

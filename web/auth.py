@@ -1,0 +1,87 @@
+"""Signing in and out, the language switch, and the home page per role."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import login_user, logout_user
+from werkzeug.wrappers import Response
+
+from engine import Role
+from web import engine_of
+from web.access import EVERY_ROLE, LoginRateLimit, WebUser, allow, me
+from web.i18n import LOCALES, gettext
+
+__all__ = ["bp"]
+
+bp = Blueprint("auth", __name__)
+
+_HOME = {
+    Role.OFFICER: "tasks.inbox",
+    Role.DESIGNER: "designer.index",
+    Role.AUDITOR: "cases.search",
+    Role.ADMIN: "admin.users",
+}
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths are followed after login (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str | tuple[str, int]:
+    """Show the sign-in form; check the password and start a fresh session."""
+    if request.method == "GET":
+        return render_template("login.html", next=request.args.get("next", ""))
+    limit: LoginRateLimit = current_app.extensions["ltsa_login_limit"]
+    name = request.form.get("username", "").strip().lower()
+    password = request.form.get("password", "")
+    if not limit.hit(request.remote_addr or "?"):
+        error = gettext("Too many sign-in attempts. Wait a few minutes and try again.")
+        return render_template("login.html", error=error, next=""), 429
+    user = engine_of().users.authenticate(name, password) if name and password else None
+    if user is None:
+        error = gettext("Wrong user name or password (5 failures lock the account for 15 minutes).")
+        return render_template("login.html", error=error, next=request.form.get("next", "")), 401
+    language = session.get("lang")
+    session.clear()  # a new session on every sign-in: no fixation
+    if language:
+        session["lang"] = language
+    login_user(WebUser(user))
+    return redirect(_safe_next(request.form.get("next")) or url_for(_HOME[Role(user.role)]))
+
+
+@bp.route("/logout", methods=["POST"])
+@allow(*EVERY_ROLE)
+def logout() -> Response:
+    """Sign out and forget the session."""
+    language = session.get("lang")
+    logout_user()
+    session.clear()
+    if language:
+        session["lang"] = language
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/")
+@allow(*EVERY_ROLE)
+def home() -> Response:
+    """Send each role to its start page."""
+    return redirect(url_for(_HOME[Role(me().role)]))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language() -> Response:
+    """Switch the pages between Indonesian and English."""
+    chosen = request.form.get("lang", "id")
+    session["lang"] = chosen if chosen in LOCALES else "id"
+    return redirect(_safe_next(request.form.get("back")) or url_for("auth.home"))

@@ -1,0 +1,154 @@
+"""The designer's pages: deployed versions, upload to validate or deploy, the modeler.
+
+A deployment refused by the engine lists every problem with its file, line,
+element id, code and hint; nothing is stored then.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from itertools import groupby
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+
+from engine import DeployedProcess, DeploymentError, DeploymentFailed, Role, SourceFile
+from web import engine_of
+from web.access import allow, me
+
+__all__ = ["bp", "source_files"]
+
+bp = Blueprint("designer", __name__, url_prefix="/designer")
+
+_SUFFIXES = (".bpmn", ".dmn")
+_MAX_XML_CHARS = 5_000_000
+
+
+def source_files(uploads: Iterable[Any]) -> tuple[list[SourceFile], list[DeploymentError]]:
+    """Turn uploaded files into engine sources; other kinds of file are refused."""
+    files: list[SourceFile] = []
+    problems: list[DeploymentError] = []
+    for upload in uploads:
+        raw_name = str(getattr(upload, "filename", "") or "")
+        name = re.split(r"[\\/]", raw_name)[-1].strip()
+        if not name:
+            continue
+        if not name.lower().endswith(_SUFFIXES):
+            problems.append(
+                DeploymentError(
+                    name,
+                    None,
+                    None,
+                    "LTSA-W001",
+                    "not a BPMN or DMN file",
+                    "upload .bpmn and .dmn files only",
+                )
+            )
+            continue
+        files.append(SourceFile(name, upload.read()))
+    return files, problems
+
+
+def _index_context(
+    *,
+    results: list[DeployedProcess] | None = None,
+    validated: list[str] | None = None,
+    problems: list[DeploymentError] | None = None,
+) -> dict[str, Any]:
+    versions = engine_of().processes()
+    grouped = [(key, list(rows)) for key, rows in groupby(versions, key=lambda v: v.key)]
+    return {
+        "processes": grouped,
+        "results": results,
+        "validated": validated,
+        "problems": problems,
+    }
+
+
+@bp.route("")
+@allow(Role.DESIGNER, Role.ADMIN)
+def index() -> str:
+    """Deployed processes, their versions and active cases; the upload form."""
+    return render_template("designer/index.html", **_index_context())
+
+
+@bp.route("/upload", methods=["POST"])
+@allow(Role.DESIGNER)
+def upload() -> str | tuple[str, int]:
+    """Validate or deploy uploaded BPMN/DMN files."""
+    eng = engine_of()
+    files, problems = source_files(request.files.getlist("files"))
+    if not files and not problems:
+        problems = [
+            DeploymentError("", None, None, "LTSA-W002", "no file chosen", "choose .bpmn/.dmn")
+        ]
+    if problems:
+        return render_template("designer/index.html", **_index_context(problems=problems)), 422
+    try:
+        if request.form.get("action") == "validate":
+            keys = eng.validate(files)
+            return render_template("designer/index.html", **_index_context(validated=keys))
+        results = eng.deploy(files, actor=me().name)
+    except DeploymentFailed as exc:
+        context = _index_context(problems=exc.errors)
+        return render_template("designer/index.html", **context), 422
+    return render_template("designer/index.html", **_index_context(results=results))
+
+
+@bp.route("/processes/<key>/<int:version>/files/<name>")
+@allow(Role.DESIGNER, Role.ADMIN, Role.AUDITOR)
+def version_file(key: str, version: int, name: str) -> Response:
+    """One stored file of a process version (``?download=1`` to save it)."""
+    for source in engine_of().version_files(key, version):
+        if source.name == name:
+            headers = {"Content-Security-Policy": "default-src 'none'; sandbox"}
+            if request.args.get("download"):
+                safe = re.sub(r"[^\w.\-]", "_", name)
+                headers["Content-Disposition"] = f'attachment; filename="{safe}"'
+            return Response(source.content, mimetype="application/xml", headers=headers)
+    abort(404)
+
+
+@bp.route("/modeler")
+@allow(Role.DESIGNER)
+def modeler() -> str:
+    """The BPMN modeler (camunda-bpmn-js), opening a stored file or a new diagram."""
+    key = request.args.get("key", "")
+    version = request.args.get("version", "")
+    name = request.args.get("file", "")
+    source_url = None
+    if key and version.isdigit() and name:
+        source_url = url_for("designer.version_file", key=key, version=int(version), name=name)
+    return render_template(
+        "designer/modeler.html", key=key, version=version, name=name, source_url=source_url
+    )
+
+
+@bp.route("/modeler/deploy", methods=["POST"])
+@allow(Role.DESIGNER)
+def modeler_deploy() -> tuple[Response, int]:
+    """Validate or deploy the modeler's XML, with the other files of the version it came from."""
+    eng = engine_of()
+    body = request.get_json(silent=True) or {}
+    xml = body.get("xml")
+    name = re.split(r"[\\/]", str(body.get("name") or "diagram.bpmn"))[-1]
+    if not isinstance(xml, str) or not xml.strip() or len(xml) > _MAX_XML_CHARS:
+        return jsonify({"code": "bad_request", "message": "no diagram XML", "errors": {}}), 400
+    if not name.lower().endswith(".bpmn"):
+        name += ".bpmn"
+    files = [SourceFile(name, xml.encode("utf-8"))]
+    key, version = str(body.get("key") or ""), str(body.get("version") or "")
+    if key and version.isdigit():
+        files += [f for f in eng.version_files(key, int(version)) if f.name != name]
+    try:
+        if body.get("action") == "validate":
+            return jsonify({"validated": eng.validate(files)}), 200
+        results = eng.deploy(files, actor=me().name)
+    except DeploymentFailed as exc:
+        return jsonify({"errors": [e.to_dict() for e in exc.errors]}), 422
+    deployed = [
+        {"key": r.key, "version": r.version, "status": r.status, "content_hash": r.content_hash}
+        for r in results
+    ]
+    return jsonify({"deployed": deployed}), 201

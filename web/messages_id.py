@@ -1,0 +1,176 @@
+"""Indonesian texts of the pages, by their English original (see `web.i18n`).
+
+A test checks that every text the templates and views translate is here.
+"""
+
+from __future__ import annotations
+
+__all__ = ["DYNAMIC", "MESSAGES_ID"]
+
+#: Texts translated from values (roles, statuses, event kinds, HTTP errors).
+DYNAMIC = (
+    "admin", "designer", "officer", "auditor",
+    "active", "completed", "rejected", "withdrawn", "ready", "cancelled",
+    "new", "unchanged",
+    "case_started", "task_completed", "message_received", "timer_fired",
+    "case_withdrawn", "data_corrected", "case_migrated",
+    "Bad request", "Not signed in", "Not allowed", "Not found", "Conflict", "Upload too large",
+    "Invalid data", "Too many requests", "Something went wrong", "Error",
+)  # fmt: skip
+
+MESSAGES_ID: dict[str, str] = {
+    # roles, statuses, events
+    "admin": "admin",
+    "designer": "perancang proses",
+    "officer": "petugas",
+    "auditor": "auditor",
+    "active": "aktif",
+    "completed": "selesai",
+    "rejected": "ditolak",
+    "withdrawn": "dicabut",
+    "ready": "menunggu",
+    "cancelled": "dibatalkan",
+    "new": "baru",
+    "unchanged": "tidak berubah",
+    "case_started": "Kasus dimulai",
+    "task_completed": "Tugas diselesaikan",
+    "message_received": "Pesan diterima",
+    "timer_fired": "Tenggat waktu tercapai",
+    "case_withdrawn": "Kasus dicabut",
+    "data_corrected": "Data dikoreksi",
+    "case_migrated": "Kasus dipindahkan ke versi lain",
+    # errors
+    "Bad request": "Permintaan tidak valid",
+    "Not signed in": "Belum masuk",
+    "Not allowed": "Tidak diizinkan",
+    "Not found": "Tidak ditemukan",
+    "Conflict": "Konflik",
+    "Upload too large": "Berkas terlalu besar",
+    "Invalid data": "Data tidak valid",
+    "Too many requests": "Terlalu banyak permintaan",
+    "Something went wrong": "Terjadi kesalahan",
+    "Error": "Kesalahan",
+    "Back to the start page": "Kembali ke halaman awal",
+    # sign-in and layout
+    "Main": "Menu utama",
+    "Sign in": "Masuk",
+    "Sign out": "Keluar",
+    "User name": "Nama pengguna",
+    "Password": "Kata sandi",
+    "One-stop service for Indonesian migrant workers": (
+        "Layanan Terpadu Satu Atap Pekerja Migran Indonesia"
+    ),
+    "Too many sign-in attempts. Wait a few minutes and try again.": (
+        "Terlalu banyak percobaan masuk. Tunggu beberapa menit lalu coba lagi."
+    ),
+    "Wrong user name or password (5 failures lock the account for 15 minutes).": (
+        "Nama pengguna atau kata sandi salah (5 kali gagal mengunci akun selama 15 menit)."
+    ),
+    # inbox and tasks
+    "Inbox": "Kotak tugas",
+    "Cases": "Kasus",
+    "Processes": "Proses",
+    "Users": "Pengguna",
+    "Desk": "Loket",
+    "Desks": "Loket",
+    "All my desks": "Semua loket saya",
+    "Filter": "Saring",
+    "Case": "Kasus",
+    "Applicant": "Pemohon",
+    "Step": "Langkah",
+    "Waiting": "Menunggu",
+    "Open": "Buka",
+    "No tasks are waiting at your desks.": "Tidak ada tugas yang menunggu di loket Anda.",
+    "Pages": "Halaman",
+    "Page %(n)s": "Halaman %(n)s",
+    "Previous": "Sebelumnya",
+    "Next": "Berikutnya",
+    "Process": "Proses",
+    "Back to the inbox": "Kembali ke kotak tugas",
+    "Complete task": "Selesaikan tugas",
+    "This task is %(state)s.": "Tugas ini %(state)s.",
+    "Done by %(who)s on %(when)s.": "Diselesaikan oleh %(who)s pada %(when)s.",
+    "This step has no form. Confirm that it is done.": (
+        "Langkah ini tidak memiliki formulir. Konfirmasi bahwa langkah ini sudah dikerjakan."
+    ),
+    "Task completed: %(title)s (case %(case)s).": "Tugas selesai: %(title)s (kasus %(case)s).",
+    "This task was already done by someone else (%(who)s); nothing was saved.": (
+        "Tugas ini sudah diselesaikan oleh orang lain (%(who)s); tidak ada yang disimpan."
+    ),
+    "This task is already closed; nothing was saved.": (
+        "Tugas ini sudah ditutup; tidak ada yang disimpan."
+    ),
+    "The case was changed by someone else meanwhile. Reload and try again.": (
+        "Kasus ini baru saja diubah oleh orang lain. Muat ulang lalu coba lagi."
+    ),
+    "This case is no longer active; nothing was saved.": (
+        "Kasus ini sudah tidak aktif; tidak ada yang disimpan."
+    ),
+    # cases
+    "NIK or name": "NIK atau nama",
+    "Status": "Status",
+    "Any": "Semua",
+    "Search": "Cari",
+    "Updated": "Diperbarui",
+    "No cases found.": "Tidak ada kasus yang ditemukan.",
+    "Start a case": "Mulai kasus",
+    "Start": "Mulai",
+    "Case %(id)s started.": "Kasus %(id)s dimulai.",
+    "Started": "Dimulai",
+    "Waiting at": "Menunggu di",
+    "Diagram": "Diagram",
+    "done": "selesai",
+    "waiting now": "sedang menunggu",
+    "The diagram could not be shown.": "Diagram tidak dapat ditampilkan.",
+    "Process diagram": "Diagram proses",
+    "Timeline": "Riwayat",
+    "Fields": "Isian",
+    "Documents": "Dokumen",
+    "Field": "Isian",
+    "File": "Berkas",
+    "Type": "Jenis",
+    "Size": "Ukuran",
+    "replaced": "diganti",
+    "No documents yet.": "Belum ada dokumen.",
+    # designer
+    "Refused: nothing was deployed": "Ditolak: tidak ada yang dipasang",
+    "Line": "Baris",
+    "Element": "Elemen",
+    "Code": "Kode",
+    "Problem": "Masalah",
+    "Hint": "Saran",
+    "Valid: %(keys)s. Nothing was stored.": "Valid: %(keys)s. Tidak ada yang disimpan.",
+    "Deployed": "Terpasang",
+    "Upload BPMN and DMN files": "Unggah berkas BPMN dan DMN",
+    "Files": "Berkas",
+    "Validate only": "Periksa saja",
+    "Deploy": "Pasang",
+    "Open the modeler with a new diagram": "Buka pemodel dengan diagram baru",
+    "Version": "Versi",
+    "By": "Oleh",
+    "Active cases": "Kasus aktif",
+    "edit": "ubah",
+    "No process is deployed yet.": "Belum ada proses yang dipasang.",
+    "Modeler": "Pemodel",
+    "File name": "Nama berkas",
+    "Download": "Unduh",
+    "Valid": "Valid",
+    "Refused": "Ditolak",
+    # admin
+    "Name": "Nama",
+    "Role": "Peran",
+    "Active": "Aktif",
+    "New password": "Kata sandi baru",
+    "Save": "Simpan",
+    "Add a user": "Tambah pengguna",
+    "Add": "Tambah",
+    "User %(name)s created.": "Pengguna %(name)s dibuat.",
+    "User %(name)s updated.": "Pengguna %(name)s diperbarui.",
+    "You cannot deactivate yourself.": "Anda tidak dapat menonaktifkan akun sendiri.",
+    # API
+    "HTTP API": "API HTTP",
+    "The OpenAPI document:": "Dokumen OpenAPI:",
+    'Send "Authorization: Bearer TOKEN" (see "ltsa token NAME") or use this session.': (
+        'Kirim "Authorization: Bearer TOKEN" (lihat "ltsa token NAMA") atau gunakan sesi ini.'
+    ),
+}

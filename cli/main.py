@@ -28,9 +28,11 @@ from engine import (
     NotFound,
     TaskView,
     ValidationFailed,
+    verify_export,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+CHECKPOINT_EVERY_SECONDS = 3600
 
 _EXIT_CODES: list[tuple[type[BaseException], int]] = [
     (DeploymentFailed, 2),
@@ -384,6 +386,109 @@ def task_complete(task_id: int, actor: str, data_source: str | None, as_json: bo
         click.echo(f"  next: task {t.id} at {t.desk}: {t.title}")
 
 
+@main.group()
+def audit() -> None:
+    """Verify, replay and export case histories."""
+
+
+@audit.command("verify")
+@click.argument("case_ids", nargs=-1, type=int)
+@click.option("--all", "all_cases", is_flag=True, help="every case")
+@click.option(
+    "--file",
+    "export_file",
+    type=click.Path(exists=True, path_type=Path),
+    help="verify an exported history without the database",
+)
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def audit_verify(
+    case_ids: tuple[int, ...], all_cases: bool, export_file: Path | None, as_json: bool
+) -> None:
+    """Check hash chains, checkpoints and replays; exit 1 when anything is off."""
+    if export_file is not None:
+        document = json.loads(export_file.read_text(encoding="utf-8"))
+        verdicts = [verify_export(document)]
+    else:
+        if not case_ids and not all_cases:
+            raise click.UsageError("name case ids, --all, or --file")
+        eng = _engine()
+        if all_cases:
+            total = len(eng.list_cases(limit=10**9))
+            with click.progressbar(
+                eng.verify_all(), length=total, label="verifying", file=sys.stderr
+            ) as progress:
+                verdicts = list(progress)
+        else:
+            verdicts = [eng.verify(case_id) for case_id in case_ids]
+    broken = [v for v in verdicts if not v.intact]
+    if as_json:
+        click.echo(json.dumps([v.to_dict() for v in verdicts]))
+    else:
+        for verdict in broken:
+            click.echo(
+                f"case {verdict.case_id}: TAMPERED at event {verdict.first_bad_event}: "
+                + "; ".join(verdict.problems)
+            )
+        click.echo(
+            f"{len(verdicts)} case(s) checked, {len(verdicts) - len(broken)} intact, "
+            f"{len(broken)} not intact"
+        )
+    sys.exit(1 if broken else 0)
+
+
+@audit.command("replay")
+@click.argument("case_id", type=int)
+@click.option("--to", "to", type=int, help="state after event N (default: the last)")
+@click.option("--against", type=int, help="replay against another version of the process")
+@click.option("--json", "as_json", is_flag=True)
+@handles_errors
+def audit_replay(case_id: int, to: int | None, against: int | None, as_json: bool) -> None:
+    """A case's state after event N; with --against, where another version diverges."""
+    result = _engine().replay(case_id, to=to, against=against)
+    if as_json:
+        click.echo(json.dumps(_jsonable(result.to_dict()), ensure_ascii=False))
+        return
+    click.echo(f"case {case_id} after event {result.seq} of {result.events}: {result.status}")
+    for name, change in result.changed.items():
+        click.echo(f"  {name}: {json.dumps(change['before'])} -> {json.dumps(change['after'])}")
+    click.echo("ready: " + (", ".join(result.ready_tasks) or "-"))
+    if against is not None:
+        if result.divergence is None:
+            click.echo(f"version {against} would have behaved the same")
+        else:
+            click.echo(
+                f"version {against} diverges at event {result.divergence.seq}: "
+                f"{result.divergence.reason}"
+            )
+
+
+@audit.command("checkpoint")
+@handles_errors
+def audit_checkpoint() -> None:
+    """Sign and store every case's journal head now."""
+    signed = _engine().checkpoint()
+    click.echo(f"checkpoint of {len(signed['cases'])} case(s), root {signed['root'][:16]}")
+
+
+@audit.command("export")
+@click.argument("case_id", type=int)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@handles_errors
+def audit_export(case_id: int, out: Path) -> None:
+    """Write a signed, self-contained history of a case."""
+    document = _engine().export_case(case_id)
+    out.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    click.echo(f"case {case_id}: {len(document['events'])} events written to {out}")
+
+
+@audit.command("key")
+@handles_errors
+def audit_key() -> None:
+    """Print the installation's public verification key."""
+    click.echo(_engine().public_key().strip())
+
+
 @main.command()
 @click.option("--once", is_flag=True, help="fire what is due now and exit")
 @click.option("--interval", default=1.0, show_default=True, help="seconds between polls")
@@ -392,11 +497,15 @@ def worker(once: bool, interval: float) -> None:
     import time
 
     eng = _engine()
+    last_checkpoint = time.monotonic()
     while True:
         fired = eng.fire_due_timers()
         if once:
             click.echo(f"fired {fired} timer(s)")
             return
+        if time.monotonic() - last_checkpoint > CHECKPOINT_EVERY_SECONDS:
+            eng.checkpoint()
+            last_checkpoint = time.monotonic()
         if not fired:
             time.sleep(interval)
 

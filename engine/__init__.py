@@ -4,6 +4,7 @@ Everything outside `engine/` imports from here, never from its modules.
 `tests/engine/test_public_api.py` pins this list.
 """
 
+from engine.audit import CaseReplay, Divergence, Verification, verify_export
 from engine.cases import Engine, JournalDiverged
 from engine.clock import Clock, ManualClock, SystemClock
 from engine.definitions import SourceFile
@@ -34,6 +35,7 @@ from engine.views import (
 __all__ = [
     "DESK_LABELS",
     "Actor",
+    "CaseReplay",
     "CaseNotActive",
     "CaseStatus",
     "CaseView",
@@ -43,6 +45,7 @@ __all__ = [
     "DeploymentError",
     "DeploymentFailed",
     "Desk",
+    "Divergence",
     "Engine",
     "EngineError",
     "EventKind",
@@ -60,4 +63,6 @@ __all__ = [
     "User",
     "Users",
     "ValidationFailed",
+    "Verification",
+    "verify_export",
 ]

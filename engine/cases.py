@@ -11,8 +11,7 @@ import json
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,8 +22,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 import forms
+from engine.audit import Auditor, CaseReplay, Verification
 from engine.clock import Clock, SystemClock
-from engine.definitions import ProcessBundle, SourceFile, closure_hash, load_files, parse_bundle
+from engine.definitions import SourceFile, closure_hash, load_files, parse_bundle
 from engine.definitions import validate_deployment as _validate
 from engine.documents import DocumentStore
 from engine.errors import (
@@ -43,8 +43,7 @@ from engine.journal import (
     event_hash,
     upcast,
 )
-from engine.spiff import serializer
-from engine.state import DEFAULT_TIMEZONE, CaseState
+from engine.state import DEFAULT_TIMEZONE, CaseState, LoadedVersion
 from engine.store.db import Database, default_url
 from engine.store.models import (
     CaseRow,
@@ -74,12 +73,6 @@ class JournalDiverged(EngineError):
         self.case_id = case_id
         self.seq = seq
         super().__init__(f"case {case_id}, event {seq}: {message}")
-
-
-@dataclass
-class _Loaded:
-    bundle: ProcessBundle
-    spec_dicts: dict[str, Any]
 
 
 def _event_from_row(row: EventRow) -> JournalEvent:
@@ -135,10 +128,11 @@ class Engine:
         self.snapshot_every = max(1, snapshot_every)
         ZoneInfo(timezone)  # refuse an unknown zone now, not at the first case
         self.timezone = timezone
-        self._versions: dict[int, _Loaded] = {}
+        self._versions: dict[int, LoadedVersion] = {}
         self._cache: OrderedDict[int, tuple[int, CaseState]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.users = Users(self.db, self.clock)
+        self.auditor = Auditor(self.db, self.data_dir, self._loaded)
 
     @classmethod
     def from_env(cls, clock: Clock | None = None) -> Engine:
@@ -281,19 +275,13 @@ class Engine:
             raise NotFound(f"{what} is not deployed")
         return row
 
-    def _loaded(self, session: Session, version_id: int) -> _Loaded:
+    def _loaded(self, session: Session, version_id: int) -> LoadedVersion:
         loaded = self._versions.get(version_id)
         if loaded is None:
             row = session.get(ProcessVersionRow, version_id)
             if row is None:
                 raise NotFound(f"process version {version_id} does not exist")
-            bundle = parse_bundle(row.key, self._files_of(session, row))
-            blank = CaseState.new(bundle)
-            as_dict = serializer.to_dict(blank.workflow)
-            loaded = _Loaded(
-                bundle,
-                {"spec": as_dict["spec"], "subprocess_specs": as_dict["subprocess_specs"]},
-            )
+            loaded = LoadedVersion.of(parse_bundle(row.key, self._files_of(session, row)))
             self._versions[version_id] = loaded
         return loaded
 
@@ -530,7 +518,7 @@ class Engine:
         )
         return state == "waiting"
 
-    def _take_state(self, session: Session, case: CaseRow, loaded: _Loaded) -> CaseState:
+    def _take_state(self, session: Session, case: CaseRow, loaded: LoadedVersion) -> CaseState:
         """The case's state at its current revision: from the cache or rebuilt."""
         with self._cache_lock:
             cached = self._cache.pop(case.id, None)
@@ -539,7 +527,7 @@ class Engine:
         return self.rebuild_state(session, case, loaded)
 
     def rebuild_state(
-        self, session: Session, case: CaseRow, loaded: _Loaded, *, check: bool = True
+        self, session: Session, case: CaseRow, loaded: LoadedVersion, *, check: bool = True
     ) -> CaseState:
         """Load the latest snapshot and replay the journal events after it."""
         snapshot = session.get(SnapshotRow, case.id)
@@ -575,7 +563,7 @@ class Engine:
         self,
         session: Session,
         case: CaseRow,
-        loaded: _Loaded,
+        loaded: LoadedVersion,
         state: CaseState,
         kind: EventKind,
         now: datetime,
@@ -646,7 +634,7 @@ class Engine:
     def _project(
         session: Session,
         case: CaseRow,
-        loaded: _Loaded,
+        loaded: LoadedVersion,
         state: CaseState,
         now: datetime,
         actor: Actor,
@@ -835,6 +823,32 @@ class Engine:
                 select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq)
             ).all()
             return [_event_from_row(r) for r in rows]
+
+    # --- audit ---------------------------------------------------------------------
+
+    def verify(self, case_id: int) -> Verification:
+        """Check one case's journal: chain, checkpoint, snapshot and full replay."""
+        return self.auditor.verify(case_id)
+
+    def verify_all(self) -> Iterator[Verification]:
+        """Verify every case (and report cases a checkpoint knew that are gone)."""
+        return self.auditor.verify_all()
+
+    def replay(self, case_id: int, to: int | None = None, against: int | None = None) -> CaseReplay:
+        """The case's state after event `to`; with `against`, where another version diverges."""
+        return self.auditor.replay(case_id, to=to, against=against)
+
+    def checkpoint(self) -> dict[str, Any]:
+        """Sign and store the journal head of every case now."""
+        return self.auditor.checkpoint(self.clock.now())
+
+    def export_case(self, case_id: int) -> dict[str, Any]:
+        """A signed, self-contained history of one case."""
+        return self.auditor.export(case_id, self.clock.now())
+
+    def public_key(self) -> str:
+        """The installation's Ed25519 public key (PEM) that signs checkpoints and exports."""
+        return self.auditor.public_key_pem()
 
     def workflow_state(self, case_id: int) -> CaseState:
         """Rebuild a case's workflow from its snapshot and journal (read-only use)."""

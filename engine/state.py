@@ -31,7 +31,7 @@ from engine.errors import Conflict, EngineError
 from engine.journal import EventKind, canonical_json, sha256_hex
 from engine.spiff import external_message, iter_all_tasks, serializer
 
-__all__ = ["CaseState", "ProcessError", "ReadyTask", "WaitingTimer"]
+__all__ = ["CaseState", "LoadedVersion", "ProcessError", "ReadyTask", "WaitingTimer"]
 
 
 class ProcessError(EngineError):
@@ -65,6 +65,22 @@ _LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 def _is_tracked(task: Task) -> bool:
     spec = task.task_spec
     return isinstance(spec, (UserTask, CatchingEvent))
+
+
+@dataclass(frozen=True)
+class LoadedVersion:
+    """A process version ready to run: its bundle and its serialized specs."""
+
+    bundle: ProcessBundle
+    spec_dicts: dict[str, Any]
+
+    @classmethod
+    def of(cls, bundle: ProcessBundle) -> LoadedVersion:
+        """Serialize the bundle's specs once, for restoring snapshots."""
+        as_dict = serializer.to_dict(CaseState.new(bundle).workflow)
+        return cls(
+            bundle, {"spec": as_dict["spec"], "subprocess_specs": as_dict["subprocess_specs"]}
+        )
 
 
 @dataclass
@@ -203,17 +219,37 @@ class CaseState:
         merged.pop("data_objects", None)
         return merged
 
-    def digest(self) -> str:
-        """A hash of what the case is: status, data and its tracked tasks."""
-        tasks = sorted((ref, TaskState.get_name(task.state)) for ref, task in self._tracked())
-        projection = {
+    def projection(self) -> dict[str, Any]:
+        """What the case is, canonically: status, data and its tracked tasks' states."""
+        tasks = sorted([ref, TaskState.get_name(task.state)] for ref, task in self._tracked())
+        return {
             "status": self.status,
             "rejection_reason": self.rejection_reason,
             "withdraw_reason": self.withdraw_reason,
             "data": self.data(),
             "tasks": tasks,
         }
-        return sha256_hex(canonical_json(projection))
+
+    def digest(self) -> str:
+        """The hash of `projection()`, recorded in every journal event."""
+        return sha256_hex(canonical_json(self.projection()))
+
+    def path(self) -> list[str]:
+        """BPMN element ids the case has passed through (for the diagram)."""
+        seen: dict[str, None] = {}
+        for task in iter_all_tasks(self.workflow):
+            element_id = getattr(task.task_spec, "bpmn_id", None)
+            if element_id and task.state == TaskState.COMPLETED:
+                seen[element_id] = None
+        return list(seen)
+
+    def active_elements(self) -> list[str]:
+        """BPMN element ids of the tasks and events the case waits on."""
+        return [
+            task.task_spec.bpmn_id
+            for _, task in self._tracked()
+            if task.state & (TaskState.READY | TaskState.WAITING)
+        ]
 
     # --- applying inputs --------------------------------------------------
 

@@ -154,3 +154,45 @@ def test_invalid_start_data_exits_3(ltsa, tmp_path: Path) -> None:
 
 def test_unknown_case_exits_6(ltsa) -> None:
     assert ltsa("case", "show", "999").exit_code == 6
+
+
+def test_audit_commands_verify_replay_export_and_detect_tampering(ltsa, tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    ltsa("deploy", str(BPMN_DIR))
+    case_id = ltsa("case", "start", "intake", "--as", "ani").output.strip()
+    task_id = str(json.loads(ltsa("task", "list", "--json").output)[0]["id"])
+    ltsa(
+        "task",
+        "complete",
+        task_id,
+        "--as",
+        "ani",
+        "--data",
+        "-",
+        input='{"full_name": "Siti", "age": 30}',
+    )
+    assert ltsa("audit", "checkpoint").exit_code == 0
+    assert "BEGIN PUBLIC KEY" in ltsa("audit", "key").output
+
+    intact = ltsa("audit", "verify", "--all")
+    assert intact.exit_code == 0 and "1 intact" in intact.output
+
+    replay = json.loads(ltsa("audit", "replay", case_id, "--to", "1", "--json").output)
+    assert replay["ready_tasks"] == ["intake/register#1"]
+
+    out = tmp_path / "case.json"
+    assert ltsa("audit", "export", case_id, "--out", str(out)).exit_code == 0
+    assert ltsa("audit", "verify", "--file", str(out)).exit_code == 0
+    document = json.loads(out.read_text())
+    document["events"][1]["actor"] = "mallory"
+    out.write_text(json.dumps(document))
+    assert ltsa("audit", "verify", "--file", str(out)).exit_code == 1
+
+    database = create_engine(f"sqlite:///{tmp_path / 'var' / 'ltsa.db'}")
+    with database.begin() as connection:
+        connection.execute(text("UPDATE journal_events SET actor = 'mallory' WHERE seq = 2"))
+    database.dispose()
+    tampered = ltsa("audit", "verify", case_id)
+    assert tampered.exit_code == 1
+    assert "event 2" in tampered.output

@@ -17,15 +17,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 import forms
 from engine.audit import Auditor, CaseReplay, Verification
 from engine.clock import Clock, SystemClock
-from engine.definitions import SourceFile, closure_hash, load_files, parse_bundle
-from engine.definitions import validate_deployment as _validate
+from engine.definitions import SourceFile
 from engine.documents import DocumentStore
 from engine.errors import (
     CaseNotActive,
@@ -41,15 +40,14 @@ from engine.journal import (
     EventKind,
     JournalEvent,
     event_hash,
-    upcast,
 )
+from engine.reading import Reader, event_from_row, form_key
+from engine.registry import Registry
 from engine.state import DEFAULT_TIMEZONE, CaseState, LoadedVersion
 from engine.store.db import Database, default_url
 from engine.store.models import (
     CaseRow,
-    DefinitionFile,
     EventRow,
-    ProcessVersionRow,
     SnapshotRow,
     TaskRow,
     TimerRow,
@@ -73,23 +71,6 @@ class JournalDiverged(EngineError):
         self.case_id = case_id
         self.seq = seq
         super().__init__(f"case {case_id}, event {seq}: {message}")
-
-
-def _event_from_row(row: EventRow) -> JournalEvent:
-    return JournalEvent(
-        case_id=row.case_id,
-        seq=row.seq,
-        kind=EventKind(row.kind),
-        recorded_at=row.recorded_at,
-        actor=row.actor,
-        desk=row.desk,
-        task_ref=row.task_ref,
-        payload=upcast(row.kind, row.format_version, row.payload),
-        state_digest=row.state_digest,
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-        format_version=row.format_version,
-    )
 
 
 def _check_json_data(data: Any, what: str = "data") -> dict[str, Any]:
@@ -128,11 +109,12 @@ class Engine:
         self.snapshot_every = max(1, snapshot_every)
         ZoneInfo(timezone)  # refuse an unknown zone now, not at the first case
         self.timezone = timezone
-        self._versions: dict[int, LoadedVersion] = {}
         self._cache: OrderedDict[int, tuple[int, CaseState]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.users = Users(self.db, self.clock)
-        self.auditor = Auditor(self.db, self.data_dir, self._loaded)
+        self.registry = Registry(self.db, self.clock)
+        self.reader = Reader(self.db, self.registry)
+        self.auditor = Auditor(self.db, self.data_dir, self.registry.loaded)
 
     @classmethod
     def from_env(cls, clock: Clock | None = None) -> Engine:
@@ -163,8 +145,7 @@ class Engine:
         Raises:
             DeploymentFailed: with every problem found.
         """
-        files = self._as_files(sources)
-        return sorted(_validate(files))
+        return self.registry.validate(sources)
 
     def deploy(
         self, sources: Sequence[Path] | Sequence[SourceFile], actor: str
@@ -174,116 +155,15 @@ class Engine:
         Raises:
             DeploymentFailed: nothing is stored.
         """
-        files = self._as_files(sources)
-        bundles = _validate(files)
-        results: list[DeployedProcess] = []
-        now = self.clock.now()
-        with self.db.session() as session, session.begin():
-            for key in sorted(bundles):
-                bundle = bundles[key]
-                content_hash = closure_hash(bundle.files)
-                latest = session.scalars(
-                    select(ProcessVersionRow)
-                    .where(ProcessVersionRow.key == key)
-                    .order_by(ProcessVersionRow.version.desc())
-                    .limit(1)
-                ).first()
-                if latest is not None and latest.content_hash == content_hash:
-                    results.append(DeployedProcess(key, latest.version, content_hash, "unchanged"))
-                    continue
-                for source in bundle.files:
-                    if session.get(DefinitionFile, source.sha256) is None:
-                        session.add(DefinitionFile(sha256=source.sha256, content=source.content))
-                        session.flush()
-                version = (latest.version if latest else 0) + 1
-                session.add(
-                    ProcessVersionRow(
-                        key=key,
-                        version=version,
-                        content_hash=content_hash,
-                        files=[{"name": f.name, "sha256": f.sha256} for f in bundle.files],
-                        name=str(bundle.spec.description or key),
-                        deployed_at=now,
-                        deployed_by=actor,
-                    )
-                )
-                results.append(DeployedProcess(key, version, content_hash, "new"))
-        return results
-
-    @staticmethod
-    def _as_files(sources: Sequence[Path] | Sequence[SourceFile]) -> list[SourceFile]:
-        if all(isinstance(s, SourceFile) for s in sources):
-            return [s for s in sources if isinstance(s, SourceFile)]
-        return load_files(Path(str(s)) for s in sources)
+        return self.registry.deploy(sources, actor)
 
     def processes(self) -> list[ProcessVersion]:
-        """Every stored process version, newest first per key."""
-        with self.db.session() as session:
-            counts = dict(
-                session.execute(
-                    select(CaseRow.process_version_id, func.count())
-                    .where(CaseRow.status == "active")
-                    .group_by(CaseRow.process_version_id)
-                ).all()
-            )
-            rows = session.scalars(
-                select(ProcessVersionRow).order_by(
-                    ProcessVersionRow.key, ProcessVersionRow.version.desc()
-                )
-            ).all()
-            return [self._version_view(r, counts.get(r.id, 0)) for r in rows]
-
-    @staticmethod
-    def _version_view(row: ProcessVersionRow, active: int = 0) -> ProcessVersion:
-        return ProcessVersion(
-            id=row.id,
-            key=row.key,
-            version=row.version,
-            content_hash=row.content_hash,
-            deployed_at=row.deployed_at,
-            deployed_by=row.deployed_by,
-            files=tuple(f["name"] for f in row.files),
-            active_cases=active,
-        )
+        """Every stored process version, newest first per key, with active case counts."""
+        return self.registry.processes()
 
     def version_files(self, key: str, version: int) -> list[SourceFile]:
         """The stored files of one process version."""
-        with self.db.session() as session:
-            row = self._version_row(session, key, version)
-            return self._files_of(session, row)
-
-    @staticmethod
-    def _files_of(session: Session, row: ProcessVersionRow) -> list[SourceFile]:
-        files = []
-        for entry in row.files:
-            stored = session.get(DefinitionFile, entry["sha256"])
-            if stored is None:
-                raise NotFound(f"definition file {entry['name']} is missing from the store")
-            files.append(SourceFile(entry["name"], stored.content))
-        return files
-
-    @staticmethod
-    def _version_row(session: Session, key: str, version: int | None) -> ProcessVersionRow:
-        query = select(ProcessVersionRow).where(ProcessVersionRow.key == key)
-        if version is None:
-            query = query.order_by(ProcessVersionRow.version.desc()).limit(1)
-        else:
-            query = query.where(ProcessVersionRow.version == version)
-        row = session.scalars(query).first()
-        if row is None:
-            what = f"process {key!r}" + (f" version {version}" if version else "")
-            raise NotFound(f"{what} is not deployed")
-        return row
-
-    def _loaded(self, session: Session, version_id: int) -> LoadedVersion:
-        loaded = self._versions.get(version_id)
-        if loaded is None:
-            row = session.get(ProcessVersionRow, version_id)
-            if row is None:
-                raise NotFound(f"process version {version_id} does not exist")
-            loaded = LoadedVersion.of(parse_bundle(row.key, self._files_of(session, row)))
-            self._versions[version_id] = loaded
-        return loaded
+        return self.registry.version_files(key, version)
 
     # --- cases: inputs --------------------------------------------------------
 
@@ -296,8 +176,8 @@ class Engine:
         with self.db.session() as session:
             try:
                 with session.begin():
-                    version = self._version_row(session, process_key, None)
-                    loaded = self._loaded(session, version.id)
+                    version = self.registry.version_row(session, process_key, None)
+                    loaded = self.registry.loaded(session, version.id)
                     state = CaseState.new(loaded.bundle)
                     payload = {
                         "data": clean,
@@ -339,7 +219,7 @@ class Engine:
             except EngineError:
                 raise
             self._remember(case.id, case.revision, state)
-            return self._case_view(session, case)
+            return self.reader.case_view(session, case)
 
     def complete_task(
         self,
@@ -368,7 +248,9 @@ class Engine:
             case_id, ref, desk = task.case_id, task.ref, task.desk
             case = session.get(CaseRow, case_id)
             assert case is not None
-            form = self._loaded(session, case.process_version_id).bundle.forms.get(_form_key(ref))
+            form = self.registry.loaded(session, case.process_version_id).bundle.forms.get(
+                form_key(ref)
+            )
             current = dict(case.data)
         cleaned = self._validate_form(form, data, current, locale)
         stored = self.documents.store_uploads(cleaned)
@@ -486,7 +368,7 @@ class Engine:
                         session, case_id, timer_ref
                     ):
                         raise Conflict(f"timer {timer_ref} already fired")
-                    loaded = self._loaded(session, case.process_version_id)
+                    loaded = self.registry.loaded(session, case.process_version_id)
                     state = self._take_state(session, case, loaded)
                     state.apply(kind, now, task_ref, payload)
                     self._record(
@@ -497,7 +379,7 @@ class Engine:
             except IntegrityError:
                 raise Conflict(f"case {case_id} was changed by someone else; reload it") from None
             self._remember(case_id, case.revision, state)
-            return self._case_view(session, case)
+            return self.reader.case_view(session, case)
 
     def _lock_case(self, session: Session, case_id: int) -> CaseRow:
         if self.db.is_sqlite:
@@ -544,7 +426,7 @@ class Engine:
         if state is None:
             state = CaseState.new(loaded.bundle)
         for row in rows:
-            event = _event_from_row(row)
+            event = event_from_row(row)
             state.apply(event.kind, event.recorded_at, event.task_ref, event.payload)
             if check and state.digest() != event.state_digest:
                 raise JournalDiverged(case.id, event.seq, "replayed state differs from the journal")
@@ -687,11 +569,7 @@ class Engine:
 
     def get_case(self, case_id: int) -> CaseView:
         """One case with its ready tasks."""
-        with self.db.session() as session:
-            case = session.get(CaseRow, case_id)
-            if case is None:
-                raise NotFound(f"case {case_id} does not exist")
-            return self._case_view(session, case)
+        return self.reader.get_case(case_id)
 
     def list_cases(
         self,
@@ -703,76 +581,13 @@ class Engine:
         offset: int = 0,
     ) -> list[CaseView]:
         """Cases, newest first, filtered by status, process, or NIK/name search."""
-        query = select(CaseRow).order_by(CaseRow.id.desc())
-        if status:
-            query = query.where(CaseRow.status == status)
-        if process_key:
-            query = query.where(CaseRow.process_key == process_key)
-        if search:
-            term = search.strip()
-            if term.isdigit():
-                query = query.where(CaseRow.nik == term)
-            else:
-                query = query.where(CaseRow.applicant_name.ilike(f"%{term}%"))
-        with self.db.session() as session:
-            rows = session.scalars(query.limit(min(limit, 500)).offset(offset)).all()
-            return [self._case_view(session, r, with_tasks=False) for r in rows]
-
-    def _case_view(self, session: Session, case: CaseRow, *, with_tasks: bool = True) -> CaseView:
-        version = session.get(ProcessVersionRow, case.process_version_id)
-        tasks: tuple[TaskView, ...] = ()
-        if with_tasks:
-            rows = session.scalars(
-                select(TaskRow)
-                .where(TaskRow.case_id == case.id, TaskRow.state == "ready")
-                .order_by(TaskRow.id)
-            ).all()
-            tasks = tuple(self._task_view(session, r, case) for r in rows)
-        return CaseView(
-            id=case.id,
-            process_key=case.process_key,
-            version=version.version if version else 0,
-            status=case.status,
-            rejection_reason=case.rejection_reason,
-            data=dict(case.data),
-            revision=case.revision,
-            created_at=case.created_at,
-            updated_at=case.updated_at,
-            ready_tasks=tasks,
-        )
-
-    def _task_view(self, session: Session, row: TaskRow, case: CaseRow | None = None) -> TaskView:
-        case = case or session.get(CaseRow, row.case_id)
-        assert case is not None
-        form = None
-        if row.state == "ready":
-            form = self._loaded(session, case.process_version_id).bundle.forms.get(
-                _form_key(row.ref)
-            )
-        return TaskView(
-            id=row.id,
-            case_id=row.case_id,
-            ref=row.ref,
-            name=row.name,
-            title=row.title,
-            desk=row.desk,
-            state=row.state,
-            assignee=row.assignee,
-            created_at=row.created_at,
-            due_at=row.due_at,
-            completed_at=row.completed_at,
-            completed_by=row.completed_by,
-            process_key=case.process_key,
-            form=form,
+        return self.reader.list_cases(
+            status=status, process_key=process_key, search=search, limit=limit, offset=offset
         )
 
     def get_task(self, task_id: int) -> TaskView:
         """One task, with its form when it is ready."""
-        with self.db.session() as session:
-            row = session.get(TaskRow, task_id)
-            if row is None:
-                raise NotFound(f"task {task_id} does not exist")
-            return self._task_view(session, row)
+        return self.reader.get_task(task_id)
 
     def list_tasks(
         self,
@@ -784,45 +599,13 @@ class Engine:
         offset: int = 0,
     ) -> list[TaskView]:
         """The inbox: tasks by desk(s), case and state, oldest first."""
-        query = select(TaskRow, CaseRow.process_key).join(CaseRow, CaseRow.id == TaskRow.case_id)
-        if state:
-            query = query.where(TaskRow.state == state)
-        if isinstance(desk, str):
-            query = query.where(TaskRow.desk == desk)
-        elif desk is not None:
-            query = query.where(TaskRow.desk.in_(list(desk)))
-        if case_id is not None:
-            query = query.where(TaskRow.case_id == case_id)
-        query = query.order_by(TaskRow.created_at, TaskRow.id).limit(min(limit, 500)).offset(offset)
-        with self.db.session() as session:
-            return [
-                TaskView(
-                    id=row.id,
-                    case_id=row.case_id,
-                    ref=row.ref,
-                    name=row.name,
-                    title=row.title,
-                    desk=row.desk,
-                    state=row.state,
-                    assignee=row.assignee,
-                    created_at=row.created_at,
-                    due_at=row.due_at,
-                    completed_at=row.completed_at,
-                    completed_by=row.completed_by,
-                    process_key=key,
-                )
-                for row, key in session.execute(query).all()
-            ]
+        return self.reader.list_tasks(
+            desk=desk, case_id=case_id, state=state, limit=limit, offset=offset
+        )
 
     def history(self, case_id: int) -> list[JournalEvent]:
         """The case's journal, oldest event first."""
-        with self.db.session() as session:
-            if session.get(CaseRow, case_id) is None:
-                raise NotFound(f"case {case_id} does not exist")
-            rows = session.scalars(
-                select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq)
-            ).all()
-            return [_event_from_row(r) for r in rows]
+        return self.reader.history(case_id)
 
     # --- audit ---------------------------------------------------------------------
 
@@ -856,13 +639,9 @@ class Engine:
             case = session.get(CaseRow, case_id)
             if case is None:
                 raise NotFound(f"case {case_id} does not exist")
-            return self.rebuild_state(session, case, self._loaded(session, case.process_version_id))
-
-
-def _form_key(ref: str) -> tuple[str, str]:
-    path = ref.split("#", 1)[0]
-    process, _, name = path.rpartition("/")
-    return process, name
+            return self.rebuild_state(
+                session, case, self.registry.loaded(session, case.process_version_id)
+            )
 
 
 def _text_or_none(value: Any) -> str | None:

@@ -5,6 +5,10 @@ import engine
 EXPECTED = {
     "DESK_LABELS",
     "Actor",
+    "CaseReplay",
+    "Divergence",
+    "Verification",
+    "verify_export",
     "CaseNotActive",
     "CaseStatus",
     "CaseView",

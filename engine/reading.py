@@ -1,0 +1,195 @@
+"""Reading cases, tasks and journals without touching any workflow.
+
+Every read is served from the case row, the task projection and the journal
+table: listing an inbox never deserializes a workflow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.errors import NotFound
+from engine.journal import EventKind, JournalEvent, upcast
+from engine.registry import Registry
+from engine.store.db import Database
+from engine.store.models import CaseRow, EventRow, ProcessVersionRow, TaskRow
+from engine.views import CaseView, TaskView
+
+__all__ = ["Reader", "event_from_row", "form_key"]
+
+
+def event_from_row(row: EventRow) -> JournalEvent:
+    """A journal event from its row, upcast to the current format."""
+    return JournalEvent(
+        case_id=row.case_id,
+        seq=row.seq,
+        kind=EventKind(row.kind),
+        recorded_at=row.recorded_at,
+        actor=row.actor,
+        desk=row.desk,
+        task_ref=row.task_ref,
+        payload=upcast(row.kind, row.format_version, row.payload),
+        state_digest=row.state_digest,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+        format_version=row.format_version,
+    )
+
+
+def form_key(ref: str) -> tuple[str, str]:
+    """(process, element) of a task reference, the key of its form."""
+    path = ref.split("#", 1)[0]
+    process, _, name = path.rpartition("/")
+    return process, name
+
+
+class Reader:
+    """Queries for cases, tasks and the journal."""
+
+    def __init__(self, db: Database, registry: Registry) -> None:
+        self.db = db
+        self.registry = registry
+
+    def get_case(self, case_id: int) -> CaseView:
+        """One case with its ready tasks."""
+        with self.db.session() as session:
+            case = session.get(CaseRow, case_id)
+            if case is None:
+                raise NotFound(f"case {case_id} does not exist")
+            return self.case_view(session, case)
+
+    def list_cases(
+        self,
+        *,
+        status: str | None = None,
+        process_key: str | None = None,
+        search: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[CaseView]:
+        """Cases, newest first, filtered by status, process, or NIK/name search."""
+        query = select(CaseRow).order_by(CaseRow.id.desc())
+        if status:
+            query = query.where(CaseRow.status == status)
+        if process_key:
+            query = query.where(CaseRow.process_key == process_key)
+        if search:
+            term = search.strip()
+            if term.isdigit():
+                query = query.where(CaseRow.nik == term)
+            else:
+                query = query.where(CaseRow.applicant_name.ilike(f"%{term}%"))
+        with self.db.session() as session:
+            rows = session.scalars(query.limit(min(limit, 500)).offset(offset)).all()
+            return [self.case_view(session, r, with_tasks=False) for r in rows]
+
+    def case_view(self, session: Session, case: CaseRow, *, with_tasks: bool = True) -> CaseView:
+        """The public view of a case row, with its ready tasks."""
+        version = session.get(ProcessVersionRow, case.process_version_id)
+        tasks: tuple[TaskView, ...] = ()
+        if with_tasks:
+            rows = session.scalars(
+                select(TaskRow)
+                .where(TaskRow.case_id == case.id, TaskRow.state == "ready")
+                .order_by(TaskRow.id)
+            ).all()
+            tasks = tuple(self.task_view(session, r, case) for r in rows)
+        return CaseView(
+            id=case.id,
+            process_key=case.process_key,
+            version=version.version if version else 0,
+            status=case.status,
+            rejection_reason=case.rejection_reason,
+            data=dict(case.data),
+            revision=case.revision,
+            created_at=case.created_at,
+            updated_at=case.updated_at,
+            ready_tasks=tasks,
+        )
+
+    def task_view(self, session: Session, row: TaskRow, case: CaseRow | None = None) -> TaskView:
+        """The public view of a task row, with its form when it is ready."""
+        case = case or session.get(CaseRow, row.case_id)
+        assert case is not None
+        form = None
+        if row.state == "ready":
+            form = self.registry.loaded(session, case.process_version_id).bundle.forms.get(
+                form_key(row.ref)
+            )
+        return TaskView(
+            id=row.id,
+            case_id=row.case_id,
+            ref=row.ref,
+            name=row.name,
+            title=row.title,
+            desk=row.desk,
+            state=row.state,
+            assignee=row.assignee,
+            created_at=row.created_at,
+            due_at=row.due_at,
+            completed_at=row.completed_at,
+            completed_by=row.completed_by,
+            process_key=case.process_key,
+            form=form,
+        )
+
+    def get_task(self, task_id: int) -> TaskView:
+        """One task, with its form when it is ready."""
+        with self.db.session() as session:
+            row = session.get(TaskRow, task_id)
+            if row is None:
+                raise NotFound(f"task {task_id} does not exist")
+            return self.task_view(session, row)
+
+    def list_tasks(
+        self,
+        *,
+        desk: str | Iterable[str] | None = None,
+        case_id: int | None = None,
+        state: str | None = "ready",
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[TaskView]:
+        """The inbox: tasks by desk(s), case and state, oldest first."""
+        query = select(TaskRow, CaseRow.process_key).join(CaseRow, CaseRow.id == TaskRow.case_id)
+        if state:
+            query = query.where(TaskRow.state == state)
+        if isinstance(desk, str):
+            query = query.where(TaskRow.desk == desk)
+        elif desk is not None:
+            query = query.where(TaskRow.desk.in_(list(desk)))
+        if case_id is not None:
+            query = query.where(TaskRow.case_id == case_id)
+        query = query.order_by(TaskRow.created_at, TaskRow.id).limit(min(limit, 500)).offset(offset)
+        with self.db.session() as session:
+            return [
+                TaskView(
+                    id=row.id,
+                    case_id=row.case_id,
+                    ref=row.ref,
+                    name=row.name,
+                    title=row.title,
+                    desk=row.desk,
+                    state=row.state,
+                    assignee=row.assignee,
+                    created_at=row.created_at,
+                    due_at=row.due_at,
+                    completed_at=row.completed_at,
+                    completed_by=row.completed_by,
+                    process_key=key,
+                )
+                for row, key in session.execute(query).all()
+            ]
+
+    def history(self, case_id: int) -> list[JournalEvent]:
+        """The case's journal, oldest event first."""
+        with self.db.session() as session:
+            if session.get(CaseRow, case_id) is None:
+                raise NotFound(f"case {case_id} does not exist")
+            rows = session.scalars(
+                select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq)
+            ).all()
+            return [event_from_row(r) for r in rows]

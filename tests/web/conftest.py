@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -29,13 +30,24 @@ def clock() -> ManualClock:
     return ManualClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
 
 
-@pytest.fixture
-def eng(tmp_path: Path, clock: ManualClock) -> Iterator[Engine]:
-    engine = Engine(data_dir=tmp_path / "var", clock=clock)
+@pytest.fixture(scope="session")
+def seeded_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with the schema, the test processes and PEOPLE, made once."""
+    data_dir = tmp_path_factory.mktemp("seed") / "var"
+    engine = Engine(data_dir=data_dir)
     engine.init_db()
     engine.deploy([BPMN_DIR], actor="setup")
     for name, (role, desks) in PEOPLE.items():
         engine.users.add(name, role, desks, PASSWORD)
+    engine.close()
+    return data_dir
+
+
+@pytest.fixture
+def eng(tmp_path: Path, clock: ManualClock, seeded_data_dir: Path) -> Iterator[Engine]:
+    data_dir = tmp_path / "var"
+    shutil.copytree(seeded_data_dir, data_dir)
+    engine = Engine(data_dir=data_dir, clock=clock)
     yield engine
     engine.close()
 

@@ -61,7 +61,7 @@ def get_task(task_id: int) -> Any:
     """One task; ``form`` is the JSON Schema of its form while it is ready."""
     task = _visible(engine_of().get_task(task_id))
     schema = task.form.json_schema(_locale()) if task.form is not None else None
-    return {**TaskSchema().dump(task), "form": schema}
+    return {**vars(task), "form": schema}
 
 
 @blp.route("/<int:task_id>/complete", methods=["POST"])

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from flask.testing import FlaskClient
+from web_testkit import BPMN_DIR, csrf_of
+
+from engine import Engine
+
+NEW_PROCESS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="http://ltsa.test">
+  <bpmn:process id="pengaduan_sederhana" isExecutable="true">
+    <bpmn:laneSet id="ls"><bpmn:lane id="pengaduan"><bpmn:flowNodeRef>s</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>terima</bpmn:flowNodeRef><bpmn:flowNodeRef>e</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="s" />
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="terima" />
+    <bpmn:userTask id="terima" name="Terima pengaduan">
+      <bpmn:extensionElements><camunda:formData>
+        <camunda:formField id="summary" label="Ringkasan" type="string" />
+      </camunda:formData></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="terima" targetRef="e" />
+    <bpmn:endEvent id="e" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def _upload(client: FlaskClient, action: str, *files: tuple[bytes, str]) -> object:
+    token = csrf_of(client.get("/designer").text)
+    return client.post(
+        "/designer/upload",
+        data={
+            "csrf_token": token,
+            "action": action,
+            "files": [(io.BytesIO(content), name) for content, name in files],
+        },
+        content_type="multipart/form-data",
+    )
+
+
+def test_designer_page_lists_versions_and_active_cases(
+    as_user: Callable[[str], FlaskClient], case_at_register: int
+) -> None:
+    page = as_user("designer").get("/designer")
+    assert page.status_code == 200
+    assert "intake" in page.text and "documents" in page.text
+    assert "/designer/processes/intake/1/files/intake.bpmn?download=1" in page.text
+
+
+def test_valid_upload_deploys_a_new_version(
+    as_user: Callable[[str], FlaskClient], eng: Engine
+) -> None:
+    client = as_user("designer")
+    checked = _upload(client, "validate", (NEW_PROCESS, "pengaduan.bpmn"))
+    assert checked.status_code == 200 and "pengaduan_sederhana" in checked.text
+    assert "pengaduan_sederhana" not in {p.key for p in eng.processes()}
+    deployed = _upload(client, "deploy", (NEW_PROCESS, "pengaduan.bpmn"))
+    assert deployed.status_code == 200
+    assert "pengaduan_sederhana v1" in deployed.text
+    assert any(
+        p.key == "pengaduan_sederhana" and p.deployed_by == "designer" for p in eng.processes()
+    )
+
+
+def test_invalid_upload_lists_errors_and_stores_nothing(
+    as_user: Callable[[str], FlaskClient], eng: Engine
+) -> None:
+    before = eng.processes()
+    broken = NEW_PROCESS.replace(b'<bpmn:lane id="pengaduan">', b'<bpmn:lane id="nowhere">')
+    response = _upload(as_user("designer"), "deploy", (broken, "pengaduan.bpmn"))
+    assert response.status_code == 422
+    assert 'class="problem"' in response.text
+    assert "pengaduan.bpmn" in response.text and "LTSA-" in response.text
+    assert eng.processes() == before
+
+
+def test_non_bpmn_file_is_refused(as_user: Callable[[str], FlaskClient]) -> None:
+    response = _upload(as_user("designer"), "deploy", (b"hello", "notes.txt"))
+    assert response.status_code == 422
+    assert "notes.txt" in response.text
+
+
+def test_version_file_download(as_user: Callable[[str], FlaskClient]) -> None:
+    client = as_user("designer")
+    response = client.get("/designer/processes/intake/1/files/intake.bpmn?download=1")
+    assert response.status_code == 200
+    assert response.data == (BPMN_DIR / "intake.bpmn").read_bytes()
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert client.get("/designer/processes/intake/1/files/nope.bpmn").status_code == 404
+    assert client.get("/designer/processes/intake/7/files/intake.bpmn").status_code == 404
+
+
+def test_modeler_deploys_edited_xml_with_the_versions_other_files(
+    as_user: Callable[[str], FlaskClient], eng: Engine
+) -> None:
+    client = as_user("designer")
+    page = client.get("/designer/modeler?key=intake&version=1&file=intake.bpmn")
+    assert page.status_code == 200
+    assert "/static/vendor/camunda-bpmn-js/modeler.js" in page.text
+    edited = (BPMN_DIR / "intake.bpmn").read_text().replace("Pendaftaran CPMI", "Pendaftaran")
+    response = client.post(
+        "/designer/modeler/deploy",
+        json={"xml": edited, "name": "intake.bpmn", "key": "intake", "version": "1"},
+        headers={"X-CSRFToken": csrf_of(page.text)},
+    )
+    assert response.status_code == 201, response.json
+    assert {"key": "intake", "version": 2} in [
+        {"key": d["key"], "version": d["version"]} for d in response.json["deployed"]
+    ]
+    files = {f.name for f in eng.version_files("intake", 2)}
+    assert files == {"intake.bpmn", "documents.bpmn", "age_check.dmn"}
+
+
+def test_modeler_reports_errors_as_json(as_user: Callable[[str], FlaskClient]) -> None:
+    client = as_user("designer")
+    token = csrf_of(client.get("/designer/modeler").text)
+    response = client.post(
+        "/designer/modeler/deploy",
+        json={"xml": "<bpmn:definitions", "name": "x.bpmn"},
+        headers={"X-CSRFToken": token},
+    )
+    assert response.status_code == 422
+    assert response.json["errors"][0]["file"] == "x.bpmn"

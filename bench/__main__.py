@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bench.baselines import NaiveStore, RawCase
+from bench.baselines import NaiveStore, RawCase, sqlite_commit_floor
 from bench.completion import (
     baseline_specs,
     contenders,
@@ -45,7 +45,7 @@ class Sizes:
     loop_cases: int = 5
     loop_iterations: int = 20
     ltsa_cases: int = 5
-    growth_levels: tuple[int, ...] = (10, 100, 1000)
+    growth_levels: tuple[int, ...] = (10, 100, 300, 1000)
     http_completions: int = 1000
     sqlite_cases: int = 200_000
     postgres_cases: int = 1_000_000
@@ -136,6 +136,8 @@ def run(sizes: Sizes, workdir: Path) -> dict[str, Any]:
             ltsa_ms[name] = statistics.median(costs)
             _say(f"  {name}: loop {loop['median']:.2f} ms, LTSA {ltsa_ms[name]:.2f} ms")
         results["ltsa_ms"] = ltsa_ms
+        results["sqlite_commit_floor_ms"] = sqlite_commit_floor(workdir / "floor.db")
+        _say(f"  SQLite commit floor {results['sqlite_commit_floor_ms']:.3f} ms")
         results["ltsa_inputs_per_case"] = len(recorded)
 
         _say(f"growth at loop iterations {sizes.growth_levels}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +27,7 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
-__all__ = ["Input", "NaiveCase", "RawCase", "Specs", "load_specs"]
+__all__ = ["Input", "NaiveCase", "RawCase", "Specs", "load_specs", "sqlite_commit_floor"]
 
 # The engine's clock in the benchmark starts on this day; `today()` in the
 # LTSA process must give the same answer here for the same path to be taken.
@@ -177,3 +178,25 @@ class NaiveCase:
     def state_bytes(self) -> int:
         """The size of the stored JSON after the last step."""
         return self.last_bytes
+
+
+def sqlite_commit_floor(path: Path, commits: int = 200) -> float:
+    """Milliseconds of the least a durable step costs in SQLite WAL (synchronous=NORMAL).
+
+    One journal-sized INSERT, one case-row UPDATE and a commit, nothing else.
+    """
+    store = NaiveStore(path)
+    connection = store.connection
+    connection.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, case_id INT, body TEXT)")
+    connection.execute("CREATE TABLE cases (id INTEGER PRIMARY KEY, revision INT)")
+    connection.execute("INSERT INTO cases VALUES (1, 0)")
+    body = "x" * 600
+    started = time.perf_counter()
+    for revision in range(1, commits + 1):
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("INSERT INTO events (case_id, body) VALUES (1, ?)", (body,))
+        connection.execute("UPDATE cases SET revision = ? WHERE id = 1", (revision,))
+        connection.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    store.close()
+    return elapsed / commits * 1000

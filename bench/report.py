@@ -129,6 +129,10 @@ def table(results: dict[str, Any]) -> str:
         loop = results.get(f"{key}_ms")
         ratio = _ratio(loop, results["raw_ms"])
         lines.append(f"  {label:<18}{_fmt(loop):>10}{_fmt(ltsa.get(key)):>10}{_fmt(ratio):>14}")
+    lines.append(
+        f"  SQLite commit floor (INSERT event + UPDATE case + COMMIT): "
+        f"{_fmt(results.get('sqlite_commit_floor_ms'), 3)} ms"
+    )
     http = results.get("http") or {}
     lines.append(
         f"  HTTP API (SQLite, 1 client): {_fmt(results['http_completions_per_s'], 1)} completions/s"

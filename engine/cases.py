@@ -8,10 +8,14 @@ digest, update the task projection and timers, and snapshot when due.
 from __future__ import annotations
 
 import json
+import math
 import os
+import random
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +44,7 @@ from engine.journal import (
     EventKind,
     JournalEvent,
     event_hash,
+    sha256_hex,
 )
 from engine.reading import Reader, event_from_row, form_key
 from engine.registry import Registry
@@ -48,10 +53,12 @@ from engine.store.db import Database, default_url
 from engine.store.models import (
     CaseRow,
     EventRow,
+    IdempotencyKey,
     SnapshotRow,
     TaskRow,
     TimerRow,
 )
+from engine.timers import lease_due_timers
 from engine.users import Users
 from engine.views import Actor, CaseView, DeployedProcess, ProcessVersion, Role, TaskView
 
@@ -60,6 +67,7 @@ __all__ = ["Engine", "JournalDiverged"]
 SNAPSHOT_EVERY = 10
 CACHE_SIZE = 256
 MAX_DATA_BYTES = 1_000_000
+MAX_DATA_DEPTH = 32
 
 
 class JournalDiverged(EngineError):
@@ -74,19 +82,95 @@ class JournalDiverged(EngineError):
 
 
 def _check_json_data(data: Any, what: str = "data") -> dict[str, Any]:
-    """Refuse anything but a JSON object of JSON-native values."""
+    """Refuse anything but a JSON object of JSON-native values, within limits.
+
+    Limits: nesting depth, 64-bit integers, finite numbers, text that UTF-8
+    can encode (no lone surrogates), field names that are identifiers, and
+    the encoded size.
+    """
     if not isinstance(data, dict):
         raise ValidationFailed({what: ["must be a JSON object"]})
-    try:
-        encoded = json.dumps(data, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise ValidationFailed({what: [f"not JSON data: {exc}"]}) from None
+    errors: dict[str, list[str]] = {}
+    for key, value in data.items():
+        if not isinstance(key, str) or not key.isidentifier() or key.startswith("_"):
+            errors[str(key)[:100]] = ["not a valid field name"]
+            continue
+        problem = _json_problem(value, depth=1)
+        if problem:
+            errors[key] = [problem]
+    if errors:
+        raise ValidationFailed(errors)
+    encoded = json.dumps(data, allow_nan=False, ensure_ascii=False)
     if len(encoded) > MAX_DATA_BYTES:
         raise ValidationFailed({what: [f"larger than {MAX_DATA_BYTES} bytes"]})
-    bad = [k for k in data if not isinstance(k, str) or not k.isidentifier() or k.startswith("_")]
-    if bad:
-        raise ValidationFailed({str(k): ["not a valid field name"] for k in bad})
     return dict(json.loads(encoded))
+
+
+def _json_problem(value: Any, depth: int) -> str | None:
+    """Why `value` cannot be case data, or None."""
+    if depth > MAX_DATA_DEPTH:
+        return f"nested deeper than {MAX_DATA_DEPTH} levels"
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return None if -(2**63) <= value < 2**63 else "integer out of the 64-bit range"
+    if isinstance(value, float):
+        return None if math.isfinite(value) else "not a finite number"
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "text with invalid characters (unpaired surrogates)"
+        return None
+    if isinstance(value, (list, tuple)):
+        return next((p for v in value if (p := _json_problem(v, depth + 1))), None)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return "object keys must be text"
+            problem = _json_problem(key, depth + 1) or _json_problem(item, depth + 1)
+            if problem:
+                return problem
+        return None
+    return f"not JSON data ({type(value).__name__})"
+
+
+RETRIES = 5
+
+
+def _transient(exc: OperationalError) -> bool:
+    """A lock timeout, serialization failure or deadlock: worth another try."""
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code in ("40001", "40P01", "55P03") or "locked" in str(exc.orig).lower()
+
+
+@dataclass(frozen=True)
+class _Request:
+    """A client request carrying an idempotency key."""
+
+    key: str
+    actor: str
+    digest: str
+
+    @classmethod
+    def of(
+        cls, key: str | None, actor: Actor, action: str, target: Any, data: Any
+    ) -> _Request | None:
+        if key is None:
+            return None
+        if not 1 <= len(key) <= 200:
+            raise ValidationFailed({"idempotency_key": ["1 to 200 characters"]})
+        body = json.dumps([action, target, data], sort_keys=True, default=_fingerprint)
+        return cls(key, actor.name, sha256_hex(body.encode()))
+
+    def check(self, kept: IdempotencyKey) -> None:
+        if kept.request_hash != self.digest or kept.actor != self.actor:
+            raise Conflict(f"idempotency key {self.key!r} was used for another request")
+
+
+def _fingerprint(value: Any) -> str:
+    digest = getattr(value, "sha256", None)
+    return str(digest) if digest is not None else repr(value)
 
 
 class Engine:
@@ -167,11 +251,26 @@ class Engine:
 
     # --- cases: inputs --------------------------------------------------------
 
-    def start(self, process_key: str, data: Mapping[str, Any], actor: Actor) -> CaseView:
-        """Start a case of the latest version of a process."""
+    def start(
+        self,
+        process_key: str,
+        data: Mapping[str, Any],
+        actor: Actor,
+        *,
+        idempotency_key: str | None = None,
+    ) -> CaseView:
+        """Start a case of the latest version of a process.
+
+        With an `idempotency_key`, repeating the same request returns the case
+        it started instead of starting another.
+        """
         if actor.role not in (Role.OFFICER, Role.ADMIN, Role.SYSTEM):
             raise Forbidden(f"a {actor.role} may not start cases")
         clean = _check_json_data(dict(data))
+        request = _Request.of(idempotency_key, actor, "start", process_key, clean)
+        done = self._already_done(request)
+        if done is not None:
+            return done
         now = self.clock.now()
         with self.db.session() as session:
             try:
@@ -216,8 +315,12 @@ class Engine:
                         None,
                         payload,
                     )
-            except EngineError:
-                raise
+                    self._keep_request(session, request, case.id)
+            except IntegrityError:
+                done = self._already_done(request)
+                if done is None:
+                    raise
+                return done
             self._remember(case.id, case.revision, state)
             return self.reader.case_view(session, case)
 
@@ -229,14 +332,22 @@ class Engine:
         *,
         expected_revision: int | None = None,
         locale: str = "id",
+        idempotency_key: str | None = None,
     ) -> CaseView:
         """Complete a ready user task with the data of its form.
+
+        With an `idempotency_key`, a client that retries after a lost answer
+        gets the case as its first attempt left it, not a conflict.
 
         Raises:
             ValidationFailed: the form refused the data; nothing changed.
             Forbidden: the actor does not work at the task's desk.
             Conflict: the task was completed or the case changed meanwhile.
         """
+        request = _Request.of(idempotency_key, actor, "complete", task_id, data)
+        done = self._already_done(request)
+        if done is not None:
+            return done
         with self.db.session() as session:
             task = session.get(TaskRow, task_id)
             if task is None:
@@ -253,7 +364,7 @@ class Engine:
             )
             current = dict(case.data)
         cleaned = self._validate_form(form, data, current, locale)
-        stored = self.documents.store_uploads(cleaned)
+        stored = _check_json_data(self.documents.store_uploads(cleaned))
         return self._apply_input(
             case_id,
             EventKind.TASK_COMPLETED,
@@ -262,6 +373,7 @@ class Engine:
             task_ref=ref,
             payload={"data": stored},
             expected_revision=expected_revision,
+            request=request,
         )
 
     @staticmethod
@@ -276,24 +388,46 @@ class Engine:
             raise ValidationFailed(exc.errors) from None
 
     def send_message(
-        self, case_id: int, name: str, data: Mapping[str, Any], actor: Actor
+        self,
+        case_id: int,
+        name: str,
+        data: Mapping[str, Any],
+        actor: Actor,
+        *,
+        idempotency_key: str | None = None,
     ) -> CaseView:
-        """Deliver a message from outside (embassy, P3MI) to a waiting case."""
+        """Deliver a message from outside (embassy, P3MI) to a waiting case.
+
+        The same message delivered twice with one `idempotency_key` changes the
+        case once.
+        """
         if actor.role not in (Role.OFFICER, Role.ADMIN, Role.SYSTEM):
             raise Forbidden(f"a {actor.role} may not send messages")
         clean = _check_json_data(dict(data))
+        payload = {"name": name, "data": clean}
+        request = _Request.of(idempotency_key, actor, "message", case_id, payload)
+        done = self._already_done(request)
+        if done is not None:
+            return done
         return self._apply_input(
-            case_id, EventKind.MESSAGE_RECEIVED, actor, payload={"name": name, "data": clean}
+            case_id, EventKind.MESSAGE_RECEIVED, actor, payload=payload, request=request
         )
 
-    def withdraw(self, case_id: int, reason: str, actor: Actor) -> CaseView:
+    def withdraw(
+        self, case_id: int, reason: str, actor: Actor, *, idempotency_key: str | None = None
+    ) -> CaseView:
         """End a case at the applicant's request (R16)."""
         if actor.role not in (Role.OFFICER, Role.ADMIN):
             raise Forbidden(f"a {actor.role} may not withdraw cases")
         if not reason.strip():
             raise ValidationFailed({"reason": ["a reason is required"]})
+        payload = {"reason": reason.strip()[:2000]}
+        request = _Request.of(idempotency_key, actor, "withdraw", case_id, payload)
+        done = self._already_done(request)
+        if done is not None:
+            return done
         return self._apply_input(
-            case_id, EventKind.CASE_WITHDRAWN, actor, payload={"reason": reason.strip()[:2000]}
+            case_id, EventKind.CASE_WITHDRAWN, actor, payload=payload, request=request
         )
 
     def correct(self, case_id: int, field: str, value: Any, reason: str, actor: Actor) -> CaseView:
@@ -310,31 +444,24 @@ class Engine:
             payload={"field": field, "value": checked[field], "reason": reason.strip()},
         )
 
-    def fire_due_timers(self, limit: int = 100) -> int:
-        """Fire every timer due by the clock; return how many fired."""
-        now = self.clock.now()
-        with self.db.session() as session:
-            due = session.execute(
-                select(TimerRow.case_id, TimerRow.ref, TimerRow.due_at)
-                .where(TimerRow.state == "waiting", TimerRow.due_at <= now)
-                .order_by(TimerRow.due_at, TimerRow.id)
-                .limit(limit)
-            ).all()
+    def fire_due_timers(self, limit: int = 100, worker: str | None = None) -> int:
+        """Lease the timers due by the clock and fire each; return how many fired."""
+        worker = worker or f"worker-{os.getpid()}-{threading.get_ident()}"
         fired = 0
         system = Actor("system:timer", Role.SYSTEM)
-        for case_id, ref, due_at in due:
+        for timer in lease_due_timers(self.db, self.clock.now(), worker, limit):
             try:
                 self._apply_input(
-                    case_id,
+                    timer.case_id,
                     EventKind.TIMER_FIRED,
                     system,
-                    task_ref=ref,
-                    payload={"due_at": due_at.isoformat()},
-                    timer_ref=ref,
+                    task_ref=timer.ref,
+                    payload={"due_at": timer.due_at.isoformat()},
+                    timer_ref=timer.ref,
                 )
                 fired += 1
             except Conflict:
-                continue  # fired by another worker or the case moved on
+                continue  # fired meanwhile, or the case has ended
         return fired
 
     # --- the one write path -----------------------------------------------------
@@ -350,6 +477,39 @@ class Engine:
         task_ref: str | None = None,
         expected_revision: int | None = None,
         timer_ref: str | None = None,
+        request: _Request | None = None,
+    ) -> CaseView:
+        for attempt in range(RETRIES):
+            try:
+                return self._apply_once(
+                    case_id,
+                    kind,
+                    actor,
+                    payload=payload,
+                    desk=desk,
+                    task_ref=task_ref,
+                    expected_revision=expected_revision,
+                    timer_ref=timer_ref,
+                    request=request,
+                )
+            except OperationalError as exc:
+                if not _transient(exc) or attempt == RETRIES - 1:
+                    raise Conflict(f"case {case_id} is busy; try again") from None
+                time.sleep(0.01 * 2**attempt * (1 + random.random()))  # noqa: S311 - jitter
+        raise AssertionError("unreachable")
+
+    def _apply_once(
+        self,
+        case_id: int,
+        kind: EventKind,
+        actor: Actor,
+        *,
+        payload: dict[str, Any],
+        desk: str | None,
+        task_ref: str | None,
+        expected_revision: int | None,
+        timer_ref: str | None,
+        request: _Request | None,
     ) -> CaseView:
         now = self.clock.now()
         state: CaseState | None = None
@@ -357,6 +517,8 @@ class Engine:
             try:
                 with session.begin():
                     case = self._lock_case(session, case_id)
+                    if request is not None and self._request_seen(session, request):
+                        return self.reader.case_view(session, case)
                     if expected_revision is not None and case.revision != expected_revision:
                         raise Conflict(
                             f"case {case_id} is at revision {case.revision}, "
@@ -374,12 +536,46 @@ class Engine:
                     self._record(
                         session, case, loaded, state, kind, now, actor, desk, task_ref, payload
                     )
-            except OperationalError as exc:
-                raise Conflict(f"case {case_id} is busy; try again ({exc.orig})") from None
+                    self._keep_request(session, request, case_id)
             except IntegrityError:
                 raise Conflict(f"case {case_id} was changed by someone else; reload it") from None
             self._remember(case_id, case.revision, state)
             return self.reader.case_view(session, case)
+
+    # --- idempotency ---------------------------------------------------------------
+
+    def _already_done(self, request: _Request | None) -> CaseView | None:
+        """The case a request with this idempotency key already changed, if any."""
+        if request is None:
+            return None
+        with self.db.session() as session:
+            kept = session.get(IdempotencyKey, request.key)
+            if kept is None:
+                return None
+            request.check(kept)
+            case = session.get(CaseRow, kept.case_id)
+            assert case is not None
+            return self.reader.case_view(session, case)
+
+    @staticmethod
+    def _request_seen(session: Session, request: _Request) -> bool:
+        kept = session.get(IdempotencyKey, request.key)
+        if kept is not None:
+            request.check(kept)
+        return kept is not None
+
+    def _keep_request(self, session: Session, request: _Request | None, case_id: int) -> None:
+        if request is not None:
+            session.add(
+                IdempotencyKey(
+                    key=request.key,
+                    actor=request.actor,
+                    request_hash=request.digest,
+                    case_id=case_id,
+                    created_at=self.clock.now(),
+                )
+            )
+            session.flush()
 
     def _lock_case(self, session: Session, case_id: int) -> CaseRow:
         if self.db.is_sqlite:

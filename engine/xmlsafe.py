@@ -94,6 +94,19 @@ def parse_definition_xml(data: bytes, filename: str) -> etree._Element:
         raise XmlRefused(
             DeploymentError(filename, None, None, "LTSA-D003", f"unreadable XML: {exc}", "")
         ) from None
+    info = root.getroottree().docinfo
+    if getattr(info, "doctype", None) or info.internalDTD is not None or info.externalDTD is not None:
+        # the byte scan above misses re-encoded files (UTF-16, UTF-7...)
+        raise XmlRefused(
+            DeploymentError(
+                filename,
+                1,
+                None,
+                "LTSA-D002",
+                "DOCTYPE and ENTITY declarations are not allowed",
+                "remove the <!DOCTYPE ...> block; BPMN files never need one",
+            )
+        )
     _check_shape(root, filename)
     return root
 

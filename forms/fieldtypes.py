@@ -144,6 +144,10 @@ class StringType(FieldType):
         return "country" if field.format == "country" else "text"
 
 
+LONG_MIN = -(2**63)
+LONG_MAX = 2**63 - 1
+
+
 class LongType(FieldType):
     """A whole number, optionally bounded by min and max (inclusive)."""
 
@@ -159,31 +163,28 @@ class LongType(FieldType):
         return int(text)
 
     def validators(self, field: Field, say: Say) -> list[Validator]:
-        """Return the bounds."""
-        checks: list[Validator] = []
-        if field.minimum is not None:
-            low = field.minimum
-            checks.append(rule(lambda v: v >= low, say("min", min=low)))
-        if field.maximum is not None:
-            high = field.maximum
-            checks.append(rule(lambda v: v <= high, say("max", max=high)))
-        return checks
+        """Return the bounds: the declared ones, and always a 64-bit range (as Camunda)."""
+        low = LONG_MIN if field.minimum is None else max(field.minimum, LONG_MIN)
+        high = LONG_MAX if field.maximum is None else min(field.maximum, LONG_MAX)
+        return [
+            rule(lambda v: v >= low, say("min", min=low)),
+            rule(lambda v: v <= high, say("max", max=high)),
+        ]
 
     def json_schema(self, field: Field) -> dict[str, Any]:
         """Return ``type: integer`` with bounds."""
-        fragment: dict[str, Any] = {"type": "integer"}
-        if field.minimum is not None:
-            fragment["minimum"] = field.minimum
-        if field.maximum is not None:
-            fragment["maximum"] = field.maximum
-        return fragment
+        low = LONG_MIN if field.minimum is None else max(field.minimum, LONG_MIN)
+        high = LONG_MAX if field.maximum is None else min(field.maximum, LONG_MAX)
+        return {"type": "integer", "minimum": low, "maximum": high}
 
     def from_html(self, field: Field, text: str) -> Any:
         """Convert digits to an int; leave anything else for validation to refuse."""
         stripped = text.strip()
         if stripped == "":
             return None
-        return int(stripped) if _INTEGER_TEXT.fullmatch(stripped) else text
+        if len(stripped) > 20 or not _INTEGER_TEXT.fullmatch(stripped):
+            return text
+        return int(stripped)
 
 
 class BooleanType(FieldType):

@@ -31,6 +31,7 @@ __all__ = [
     "CaseRow",
     "DefinitionFile",
     "EventRow",
+    "IdempotencyKey",
     "ProcessVersionRow",
     "SnapshotRow",
     "TaskRow",
@@ -182,6 +183,20 @@ class TimerRow(Base):
     due_at: Mapped[datetime] = mapped_column(UtcDateTime())
     state: Mapped[str] = mapped_column(String(20))
     fired_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # a worker that took the timer holds it until then; after, another may
+    leased_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    leased_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class IdempotencyKey(Base):
+    """A client's idempotency key: the same request twice changes the case once."""
+
+    __tablename__ = "idempotency_keys"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class UserRow(Base):

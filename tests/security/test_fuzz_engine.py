@@ -7,8 +7,8 @@ with DeploymentFailed whose every error names a file and a code; nothing else ma
 task of an `intake` case either advances the case or is refused with ValidationFailed or
 Conflict, and a refusal leaves revision, journal and data as they were.
 
-Inputs that hit known engine defects are kept out of the fuzzing strategies and pinned by
-the strict xfail tests at the end, so the fuzz stays green and the defects stay visible.
+Inputs that once hit engine defects (lone surrogates, integers too long to print) have
+regression tests at the end.
 """
 
 from __future__ import annotations
@@ -51,8 +51,8 @@ FUZZ = settings(
     database=None,
 )
 
-# Known defects kept out of the strategies (pinned by the xfail tests at the end): integers
-# past Python's 4,300-digit int -> str limit, and lone surrogates, which st.text() never draws.
+# Integers past Python's 4,300-digit int -> str limit and lone surrogates have their own
+# regression tests at the end.
 MAX_SAFE_DIGITS = 4_000
 
 pytestmark = pytest.mark.usefixtures("no_hang")
@@ -325,37 +325,20 @@ def test_nan_and_infinity_are_refused(eng: Engine, register: Register) -> None:
         assert eng.get_case(case.id).revision == case.revision
 
 
-# --- known defects: each must fail today, so fixing one turns its xfail into a failure ------
-
-SURROGATE = (
-    "DEFECT: a lone surrogate ('\\ud800', which json.loads accepts from '\"\\\\ud800\"') passes "
-    "the form and _check_json_data (json.dumps escapes it), then canonical_json(...).encode("
-    "'utf-8') in engine/journal.py raises UnicodeEncodeError: a 500 instead of a 422. Fix: in "
-    "the one data gate (engine/cases.py _check_json_data, also applied to form-cleaned data), "
-    "encode with ensure_ascii=False and refuse UnicodeEncodeError as ValidationFailed."
-)
-HUGE_INT = (
-    "DEFECT: a `long` form field accepts any int; 10**5000 passes the form and fails in "
-    "canonical_json with ValueError (Python's 4,300-digit int->str limit): a 500. Fix: bound "
-    "`long` to 64 bits in forms/ (as Camunda does) and make the engine's data gate catch "
-    "ValueError from json.dumps for form-cleaned data too."
-)
+# --- defects found by this fuzzing, fixed: regression tests ---------------------------
 
 
-@pytest.mark.xfail(strict=True, raises=UnicodeEncodeError, reason=SURROGATE)
 def test_lone_surrogate_in_a_field_is_refused(eng: Engine, register: Register) -> None:
     case = register.ready()
     with pytest.raises(ValidationFailed):
         eng.complete_task(case.ready_tasks[0].id, {"full_name": "\ud800", "age": 30}, OFFICER)
 
 
-@pytest.mark.xfail(strict=True, raises=UnicodeEncodeError, reason=SURROGATE)
 def test_lone_surrogate_in_start_data_is_refused(eng: Engine) -> None:
     with pytest.raises(ValidationFailed):
         eng.start("intake", {"note": "\udfff"}, OFFICER)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=HUGE_INT)
 def test_integer_too_long_to_print_is_refused(eng: Engine, register: Register) -> None:
     case = register.ready()
     with pytest.raises(ValidationFailed):

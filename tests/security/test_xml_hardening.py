@@ -31,14 +31,6 @@ SECRET = "LTSA-SECRET-7f3a9c-do-not-leak"
 PASSWD_LINE = "root:x:0:"
 OFFICER = Actor("ani", "officer", ("disnaker", "dukcapil", "dinkes", "p3mi"))
 
-ENCODING_BYPASS = (
-    "DEFECT: engine/xmlsafe.py looks for '<!DOCTYPE'/'<!ENTITY' in the raw bytes, so a DOCTYPE "
-    "encoded in UTF-16, UTF-32 or UTF-7 is not seen; lxml decodes it, keeps the DTD and "
-    "expands internal entities in attribute values, and the file deploys. Fix: after parsing, "
-    "refuse when tree.docinfo.doctype or tree.docinfo.internalDTD is set, or any "
-    "etree._Entity node is in the tree (LTSA-D002)."
-)
-
 # Expected diagnostic code per corpus file. None: the hostile construct is inert (a processing
 # instruction is stripped, a byte order mark wins over the declaration) and the file deploys.
 EXPECTED: dict[str, str | None] = {
@@ -64,6 +56,7 @@ EXPECTED: dict[str, str | None] = {
     "unknown_encoding.bpmn": "LTSA-D003",
     # refused, but by the parser's amplification limit, not by the DOCTYPE rule
     "utf16_billion_laughs.bpmn": "LTSA-D003",
+    # a DOCTYPE re-encoded past the byte scan is refused after parsing
     "utf16_dmn_external_dtd.dmn": "LTSA-D002",
     "utf16_doctype_xxe.bpmn": "LTSA-D002",
     "utf7_doctype_xxe.bpmn": "LTSA-D002",
@@ -73,11 +66,6 @@ EXPECTED: dict[str, str | None] = {
     "xxe_etc_passwd.bpmn": "LTSA-D002",
     "xxe_public_identifier.bpmn": "LTSA-D002",
     "xxe_secret_in_condition.bpmn": "LTSA-D002",
-}
-BYPASSES_DOCTYPE_CHECK = {
-    "utf16_dmn_external_dtd.dmn",
-    "utf16_doctype_xxe.bpmn",
-    "utf7_doctype_xxe.bpmn",
 }
 # Codes whose error points into the file; size and "no process" errors have no line.
 HAS_LINE = {"LTSA-D002", "LTSA-D003", "LTSA-D004", "LTSA-D005"}
@@ -164,9 +152,6 @@ REFUSED = [
     pytest.param(
         name,
         id=name,
-        marks=[pytest.mark.xfail(strict=True, reason=ENCODING_BYPASS)]
-        if name in BYPASSES_DOCTYPE_CHECK
-        else [],
     )
     for name in FILES
     if EXPECTED[name] is not None

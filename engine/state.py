@@ -95,6 +95,7 @@ class CaseState:
     withdraw_reason: str | None = None
     final_data: dict[str, Any] | None = None
     timezone: str = DEFAULT_TIMEZONE
+    visited: list[str] = field(default_factory=list)
 
     # --- construction -----------------------------------------------------
 
@@ -128,6 +129,7 @@ class CaseState:
                 "withdraw_reason": self.withdraw_reason,
                 "final_data": self.final_data,
                 "timezone": self.timezone,
+                "visited": self.visited,
             },
             separators=(",", ":"),
         )
@@ -148,6 +150,7 @@ class CaseState:
             rejection_reason=raw["rejection_reason"],
             withdraw_reason=raw["withdraw_reason"],
             final_data=raw.get("final_data"),
+            visited=list(raw.get("visited", [])),
         )
         state._use_timezone(raw.get("timezone", DEFAULT_TIMEZONE))
         return state
@@ -220,8 +223,12 @@ class CaseState:
         return merged
 
     def projection(self) -> dict[str, Any]:
-        """What the case is, canonically: status, data and its tracked tasks' states."""
-        tasks = sorted([ref, TaskState.get_name(task.state)] for ref, task in self._tracked())
+        """What the case is, canonically: status, data and the tasks and events it waits on."""
+        tasks = sorted(
+            [ref, TaskState.get_name(task.state)]
+            for ref, task in self._tracked()
+            if task.state & _LIVE
+        )
         return {
             "status": self.status,
             "rejection_reason": self.rejection_reason,
@@ -236,12 +243,13 @@ class CaseState:
 
     def path(self) -> list[str]:
         """BPMN element ids the case has passed through (for the diagram)."""
-        seen: dict[str, None] = {}
+        return list(self.visited)
+
+    def _visit(self) -> None:
         for task in iter_all_tasks(self.workflow):
             element_id = getattr(task.task_spec, "bpmn_id", None)
-            if element_id and task.state == TaskState.COMPLETED:
-                seen[element_id] = None
-        return list(seen)
+            if element_id and task.state == TaskState.COMPLETED and element_id not in self.visited:
+                self.visited.append(element_id)
 
     def active_elements(self) -> list[str]:
         """BPMN element ids of the tasks and events the case waits on."""
@@ -274,6 +282,9 @@ class CaseState:
                 raise ProcessError(_describe(exc)) from exc
             self._assign_refs()
             self._update_status()
+            self._visit()
+            if self.status == "active":
+                self._prune()
 
     def _apply(self, kind: EventKind, task_ref: str | None, payload: dict[str, Any]) -> None:
         if kind is EventKind.CASE_STARTED:
@@ -337,6 +348,32 @@ class CaseState:
             self.counters[name] = count
             self.refs[str(task.id)] = f"{name}#{count}"
 
+    def _prune(self) -> None:
+        """Drop finished history no pending task can need, so cost stays flat.
+
+        SpiffWorkflow walks the whole task tree on every step and stops
+        looking at depth 1,000, so an unpruned loop slows down and, after
+        about 333 rounds, seems to have nothing left to do. Everything above
+        the nearest finished common ancestor of the unfinished tasks is
+        finished and out of every pending join's reach; its inputs stay in
+        the journal, and the path it took is kept in `visited`.
+        """
+        for workflow in (self.workflow, *self.workflow.subprocesses.values()):
+            _prune_tree(workflow)
+        live_ids = {str(task_id) for task_id in self._all_task_ids()}
+        for task_id in [k for k in self.refs if k not in live_ids]:
+            del self.refs[task_id]
+        present = self._all_task_ids()
+        for parent_id, subprocess in list(self.workflow.subprocesses.items()):
+            if parent_id not in present and subprocess.is_completed():
+                del self.workflow.subprocesses[parent_id]
+
+    def _all_task_ids(self) -> set[Any]:
+        ids = set(self.workflow.tasks)
+        for subprocess in self.workflow.subprocesses.values():
+            ids.update(subprocess.tasks)
+        return ids
+
     def _update_status(self) -> None:
         if self.status != "active":
             return
@@ -348,6 +385,45 @@ class CaseState:
             self.rejection_reason = str(reason)
         else:
             self.status = "completed"
+
+
+def _prune_tree(workflow: Any) -> None:
+    """Re-root a workflow's tree at the nearest finished common ancestor of its live tasks."""
+    unfinished = [
+        task for task in workflow.tasks.values() if task.state & TaskState.NOT_FINISHED_MASK
+    ]
+    if not unfinished:
+        return
+    chain: list[Task] = []
+    node = unfinished[0]
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    chain.reverse()  # root first
+    index = {id(task): position for position, task in enumerate(chain)}
+    lowest = len(chain) - 1
+    for task in unfinished[1:]:
+        node = task
+        while id(node) not in index:
+            node = node.parent
+        lowest = min(lowest, index[id(node)])
+    while lowest > 0 and not chain[lowest].state & TaskState.FINISHED_MASK:
+        lowest -= 1
+    if lowest <= 1:
+        return  # already directly under the root
+    root, keep = chain[0], chain[lowest]
+    kept: set[Any] = set()
+    stack = [keep]
+    while stack:
+        task = stack.pop()
+        kept.add(task.id)
+        stack.extend(task.children)
+    for task_id in [t for t in workflow.tasks if t not in kept and t != root.id]:
+        del workflow.tasks[task_id]
+    root._children = [keep.id]
+    keep._parent = root.id
+    if workflow.last_task is not None and workflow.last_task.id not in workflow.tasks:
+        workflow.last_task = None
 
 
 def _describe(exc: BaseException) -> str:

@@ -95,7 +95,11 @@ def parse_definition_xml(data: bytes, filename: str) -> etree._Element:
             DeploymentError(filename, None, None, "LTSA-D003", f"unreadable XML: {exc}", "")
         ) from None
     info = root.getroottree().docinfo
-    if getattr(info, "doctype", None) or info.internalDTD is not None or info.externalDTD is not None:
+    if (
+        getattr(info, "doctype", None)
+        or info.internalDTD is not None
+        or info.externalDTD is not None
+    ):
         # the byte scan above misses re-encoded files (UTF-16, UTF-7...)
         raise XmlRefused(
             DeploymentError(

@@ -6,6 +6,7 @@ auditors only, and only those the case itself refers to.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -170,17 +171,20 @@ def diagram_xml(eng: Engine, key: str, version: int) -> str | None:
 
 
 def path_of(eng: Engine, case: CaseView) -> tuple[list[str], list[str]]:
-    """BPMN element ids the case has passed through, and those it waits at."""
+    """BPMN element ids the case has passed through, and those it waits at.
+
+    The journal names every completed user task; the workflow adds gateways,
+    events and script tasks it still holds (the engine prunes old branches).
+    """
     active = sorted({t.name for t in case.ready_tasks})
-    try:
-        completed = _completed_elements(eng, case)
-    except Exception:  # noqa: BLE001 - the diagram is a convenience; the journal is the fallback
-        completed = [
-            _element_of(e.task_ref)
-            for e in eng.history(case.id)
-            if e.kind == EventKind.TASK_COMPLETED and e.task_ref
-        ]
-    return sorted(set(completed) - set(active)), active
+    completed = {
+        _element_of(e.task_ref)
+        for e in eng.history(case.id)
+        if e.kind == EventKind.TASK_COMPLETED and e.task_ref
+    }
+    with contextlib.suppress(Exception):  # a convenience: the journal alone suffices
+        completed.update(_completed_elements(eng, case))
+    return sorted(completed - set(active)), active
 
 
 def _completed_elements(eng: Engine, case: CaseView) -> list[str]:

@@ -188,11 +188,14 @@ def path_of(eng: Engine, case: CaseView) -> tuple[list[str], list[str]]:
 
 
 def _completed_elements(eng: Engine, case: CaseView) -> list[str]:
+    state = eng.workflow_state(case.id)
+    path = getattr(state, "path", None)
+    if callable(path):  # the engine keeps the whole path taken
+        return [str(element) for element in path()]
     from SpiffWorkflow.util.task import TaskState
 
-    workflow = eng.workflow_state(case.id).workflow
     ids = []
-    for task in workflow.get_tasks(state=TaskState.COMPLETED):
+    for task in state.workflow.get_tasks(state=TaskState.COMPLETED):
         bpmn_id = getattr(task.task_spec, "bpmn_id", None)
         if bpmn_id and task.workflow.spec.name == case.process_key:
             ids.append(str(bpmn_id))

@@ -9,7 +9,6 @@ reproduces the live state exactly. Task references are stable across runs:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -68,6 +67,15 @@ def _is_tracked(task: Task) -> bool:
 
 
 @dataclass(frozen=True)
+class _Scan:
+    """What one walk over the task tree found (valid until the next input)."""
+
+    live: list[tuple[str, Task]]
+    data: dict[str, Any]
+    unfinished: bool
+
+
+@dataclass(frozen=True)
 class LoadedVersion:
     """A process version ready to run: its bundle and its serialized specs."""
 
@@ -96,6 +104,7 @@ class CaseState:
     final_data: dict[str, Any] | None = None
     timezone: str = DEFAULT_TIMEZONE
     visited: list[str] = field(default_factory=list)
+    _scan: _Scan | None = field(default=None, repr=False, compare=False)
 
     # --- construction -----------------------------------------------------
 
@@ -157,11 +166,46 @@ class CaseState:
 
     # --- reading ----------------------------------------------------------
 
-    def _tracked(self) -> Iterator[tuple[str, Task]]:
+    def _scanned(self) -> _Scan:
+        if self._scan is None:
+            self._scan = self._rescan(assign=False)
+        return self._scan
+
+    def _rescan(self, *, assign: bool) -> _Scan:
+        """One walk over the task tree: live tasks, their data, references, the path.
+
+        With `assign`, tasks that just became ready or started waiting get
+        their stable reference, numbered per element in walk order.
+        """
+        live: list[tuple[str, Task]] = []
+        data: dict[str, Any] = {}
+        unfinished = False
+        visited = set(self.visited)
         for task in iter_all_tasks(self.workflow):
-            ref = self.refs.get(str(task.id))
-            if ref is not None:
-                yield ref, task
+            state = task.state
+            if state & TaskState.NOT_FINISHED_MASK:
+                unfinished = True
+                if state & _LIVE:
+                    data.update(task.data)
+                    if state & (TaskState.READY | TaskState.WAITING) and _is_tracked(task):
+                        live.append((self._ref_for(task, assign), task))
+            elif state == TaskState.COMPLETED:
+                element_id = getattr(task.task_spec, "bpmn_id", None)
+                if element_id and element_id not in visited:
+                    visited.add(element_id)
+                    self.visited.append(element_id)
+        data.pop("data_objects", None)
+        return _Scan([(r, t) for r, t in live if r], data, unfinished)
+
+    def _ref_for(self, task: Task, assign: bool) -> str:
+        key = str(task.id)
+        ref = self.refs.get(key)
+        if ref is None and assign:
+            name = f"{task.workflow.spec.name}/{task.task_spec.name}"
+            count = self.counters.get(name, 0) + 1
+            self.counters[name] = count
+            ref = self.refs[key] = f"{name}#{count}"
+        return ref or ""
 
     def ready_tasks(self) -> list[ReadyTask]:
         """User tasks that wait for a desk, in a stable order."""
@@ -169,7 +213,7 @@ class CaseState:
             return []
         return [
             ReadyTask(ref, task.task_spec.name, task.workflow.spec.name)
-            for ref, task in self._tracked()
+            for ref, task in self._scanned().live
             if task.state == TaskState.READY and isinstance(task.task_spec, UserTask)
         ]
 
@@ -178,7 +222,7 @@ class CaseState:
         if self.status != "active":
             return []
         timers = []
-        for ref, task in self._tracked():
+        for ref, task in self._scanned().live:
             if task.state != TaskState.WAITING:
                 continue
             value = task._get_internal_data("event_value")
@@ -194,12 +238,12 @@ class CaseState:
         return timers
 
     def find(self, ref: str) -> Task:
-        """The task with a stable reference.
+        """The ready or waiting task with a stable reference.
 
         Raises:
-            Conflict: when no task has that reference any more.
+            Conflict: when no such task waits any more.
         """
-        for candidate_ref, task in self._tracked():
+        for candidate_ref, task in self._scanned().live:
             if candidate_ref == ref:
                 return task
         raise Conflict(f"task {ref} is no longer part of the case")
@@ -214,27 +258,19 @@ class CaseState:
             return dict(self.final_data)
         if self.status != "active":
             merged = dict(self.workflow.data)
-        else:
-            merged = {}
-            for task in iter_all_tasks(self.workflow):
-                if task.state & _LIVE:
-                    merged.update(task.data)
-        merged.pop("data_objects", None)
-        return merged
+            merged.pop("data_objects", None)
+            return merged
+        return dict(self._scanned().data)
 
     def projection(self) -> dict[str, Any]:
         """What the case is, canonically: status, data and the tasks and events it waits on."""
-        tasks = sorted(
-            [ref, TaskState.get_name(task.state)]
-            for ref, task in self._tracked()
-            if task.state & _LIVE
-        )
+        tasks = sorted([ref, TaskState.get_name(task.state)] for ref, task in self._scanned().live)
         return {
             "status": self.status,
             "rejection_reason": self.rejection_reason,
             "withdraw_reason": self.withdraw_reason,
             "data": self.data(),
-            "tasks": tasks,
+            "tasks": tasks if self.status == "active" else [],
         }
 
     def digest(self) -> str:
@@ -245,19 +281,9 @@ class CaseState:
         """BPMN element ids the case has passed through (for the diagram)."""
         return list(self.visited)
 
-    def _visit(self) -> None:
-        for task in iter_all_tasks(self.workflow):
-            element_id = getattr(task.task_spec, "bpmn_id", None)
-            if element_id and task.state == TaskState.COMPLETED and element_id not in self.visited:
-                self.visited.append(element_id)
-
     def active_elements(self) -> list[str]:
         """BPMN element ids of the tasks and events the case waits on."""
-        return [
-            task.task_spec.bpmn_id
-            for _, task in self._tracked()
-            if task.state & (TaskState.READY | TaskState.WAITING)
-        ]
+        return [task.task_spec.bpmn_id for _, task in self._scanned().live]
 
     # --- applying inputs --------------------------------------------------
 
@@ -268,6 +294,7 @@ class CaseState:
         with applying_input_at(at):
             try:
                 self._apply(kind, task_ref, payload)
+                self._scan = None
                 if self.status == "active":
                     self._run()
             except EngineError:
@@ -280,9 +307,8 @@ class CaseState:
                 raise ProcessError(_describe(exc)) from exc
             except (KeyError, TypeError, ValueError, NameError, ZeroDivisionError) as exc:
                 raise ProcessError(_describe(exc)) from exc
-            self._assign_refs()
+            self._scan = self._rescan(assign=True)
             self._update_status()
-            self._visit()
             if self.status == "active":
                 self._prune()
 
@@ -333,20 +359,11 @@ class CaseState:
                     "a user task or event in it?"
                 )
 
+        # do_engine_steps ends by refreshing timers; a timer that fired there
+        # leaves its successors ready, so run once more only when it did.
         self.workflow.do_engine_steps(will_complete_task=count_step)
-        self.workflow.refresh_timers()
-        self.workflow.do_engine_steps(will_complete_task=count_step)
-
-    def _assign_refs(self) -> None:
-        for task in iter_all_tasks(self.workflow):
-            if str(task.id) in self.refs:
-                continue
-            if task.state not in (TaskState.READY, TaskState.WAITING) or not _is_tracked(task):
-                continue
-            name = f"{task.workflow.spec.name}/{task.task_spec.name}"
-            count = self.counters.get(name, 0) + 1
-            self.counters[name] = count
-            self.refs[str(task.id)] = f"{name}#{count}"
+        if self.workflow._do_engine_steps(will_complete_task=count_step):
+            self.workflow.do_engine_steps(will_complete_task=count_step)
 
     def _prune(self) -> None:
         """Drop finished history no pending task can need, so cost stays flat.
@@ -375,9 +392,7 @@ class CaseState:
         return ids
 
     def _update_status(self) -> None:
-        if self.status != "active":
-            return
-        if any(t.state & TaskState.NOT_FINISHED_MASK for t in iter_all_tasks(self.workflow)):
+        if self.status != "active" or self._scanned().unfinished:
             return
         reason = self.workflow.data.get("rejection_reason")
         if reason:

@@ -7,8 +7,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from SpiffWorkflow.util.task import TaskState
-
 from engine import Actor, Engine, ManualClock
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
@@ -76,12 +74,10 @@ class Driver:
         return self.engine.get_case(case_id)
 
     def task_data(self, case, task_name: str) -> dict[str, Any]:
-        """The data a ready task sees (inside a call activity it differs from case.data)."""
-        state = self.engine.workflow_state(case.id)
-        for _ref, task in state._tracked():
-            if task.task_spec.name == task_name and task.state == TaskState.READY:
-                return dict(task.data)
-        raise AssertionError(f"{task_name} is not ready")
+        """The case data while `task_name` is ready (called processes' data included)."""
+        case = self.case(case)
+        assert task_name in [t.name for t in case.ready_tasks], f"{task_name} is not ready"
+        return dict(case.data)
 
     def ready(self, case) -> list[str]:
         return sorted(t.name for t in self.case(case).ready_tasks)

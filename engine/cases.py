@@ -18,10 +18,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, CursorResult, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -356,6 +356,8 @@ class Engine:
                 raise Forbidden(f"{actor.name} does not work at desk {task.desk}")
             if task.state != "ready":
                 raise Conflict(f"task {task_id} is already {task.state}")
+            if task.assignee is not None and task.assignee != actor.name:
+                raise Conflict(f"task {task_id} is claimed by {task.assignee}")
             case_id, ref, desk = task.case_id, task.ref, task.desk
             case = session.get(CaseRow, case_id)
             assert case is not None
@@ -541,6 +543,49 @@ class Engine:
                 raise Conflict(f"case {case_id} was changed by someone else; reload it") from None
             self._remember(case_id, case.revision, state)
             return self.reader.case_view(session, case)
+
+    # --- claims ---------------------------------------------------------------------
+
+    def claim(self, task_id: int, actor: Actor) -> TaskView:
+        """Take a ready task for yourself, so colleagues at the desk leave it alone.
+
+        Raises:
+            Forbidden: the actor does not work at the task's desk.
+            Conflict: the task is done, or another officer holds it.
+        """
+        return self._set_assignee(task_id, actor, claim=True)
+
+    def unclaim(self, task_id: int, actor: Actor) -> TaskView:
+        """Give a claimed task back to the desk (its holder or an admin)."""
+        return self._set_assignee(task_id, actor, claim=False)
+
+    def _set_assignee(self, task_id: int, actor: Actor, *, claim: bool) -> TaskView:
+        with self.db.session() as session, session.begin():
+            task = session.get(TaskRow, task_id)
+            if task is None:
+                raise NotFound(f"task {task_id} does not exist")
+            if not (actor.may_act_at(task.desk) or (not claim and actor.role == Role.ADMIN)):
+                raise Forbidden(f"{actor.name} does not work at desk {task.desk}")
+            holders: list[str | None] = [None, actor.name]
+            guard: ColumnElement[bool] = TaskRow.assignee.is_(None) | (
+                TaskRow.assignee == actor.name
+            )
+            if not claim and actor.role == Role.ADMIN:
+                guard = TaskRow.id == task_id
+            # one conditional UPDATE: of two officers claiming at once, one wins
+            result = session.execute(
+                update(TaskRow)
+                .where(TaskRow.id == task_id, TaskRow.state == "ready", guard)
+                .values(assignee=actor.name if claim else None)
+            )
+            changed = cast(CursorResult[Any], result).rowcount
+            session.refresh(task)
+            if not changed:
+                if task.state != "ready":
+                    raise Conflict(f"task {task_id} is already {task.state}")
+                if task.assignee not in holders:
+                    raise Conflict(f"task {task_id} is claimed by {task.assignee}")
+            return self.reader.task_view(session, task)
 
     # --- idempotency ---------------------------------------------------------------
 
@@ -828,6 +873,11 @@ class Engine:
     def public_key(self) -> str:
         """The installation's Ed25519 public key (PEM) that signs checkpoints and exports."""
         return self.auditor.public_key_pem()
+
+    def case_path(self, case_id: int) -> tuple[list[str], list[str]]:
+        """BPMN element ids the case passed through, and those it waits on (for diagrams)."""
+        state = self.workflow_state(case_id)
+        return state.path(), state.active_elements()
 
     def workflow_state(self, case_id: int) -> CaseState:
         """Rebuild a case's workflow from its snapshot and journal (read-only use)."""

@@ -134,6 +134,8 @@ class Reader:
             completed_by=row.completed_by,
             process_key=case.process_key,
             form=form,
+            applicant_name=case.applicant_name,
+            nik=case.nik,
         )
 
     def get_task(self, task_id: int) -> TaskView:
@@ -154,7 +156,9 @@ class Reader:
         offset: int = 0,
     ) -> list[TaskView]:
         """The inbox: tasks by desk(s), case and state, oldest first."""
-        query = select(TaskRow, CaseRow.process_key).join(CaseRow, CaseRow.id == TaskRow.case_id)
+        query = select(TaskRow, CaseRow.process_key, CaseRow.applicant_name, CaseRow.nik).join(
+            CaseRow, CaseRow.id == TaskRow.case_id
+        )
         if state:
             query = query.where(TaskRow.state == state)
         if isinstance(desk, str):
@@ -180,8 +184,10 @@ class Reader:
                     completed_at=row.completed_at,
                     completed_by=row.completed_by,
                     process_key=key,
+                    applicant_name=name,
+                    nik=nik,
                 )
-                for row, key in session.execute(query).all()
+                for row, key, name, nik in session.execute(query).all()
             ]
 
     def history(self, case_id: int) -> list[JournalEvent]:

@@ -70,6 +70,8 @@ class TaskView:
     completed_by: str | None
     process_key: str
     form: forms.Form | None = None
+    applicant_name: str | None = None
+    nik: str | None = None
 
 
 @dataclass(frozen=True)

@@ -272,3 +272,29 @@ def test_lost_cache_rebuilds_from_snapshot_and_journal(
     case = eng.complete_task(_task(case, "upload"), {"marital_status_letter": upload}, OFFICER)
     assert [t.name for t in case.ready_tasks] == ["final_check"]
     assert_consistent(eng, case.id)
+
+
+def test_claimed_task_is_held_for_its_officer(eng: Engine) -> None:
+    colleague = Actor("budi", "officer", ("disnaker",))
+    case = eng.start("intake", {"full_name": "Siti"}, OFFICER)
+    task_id = _task(case, "register")
+    assert eng.claim(task_id, OFFICER).assignee == "ani"
+    with pytest.raises(Conflict):
+        eng.claim(task_id, colleague)
+    with pytest.raises(Conflict):
+        eng.complete_task(task_id, {"full_name": "Siti", "age": 30}, colleague)
+    with pytest.raises(Forbidden):
+        eng.claim(task_id, Actor("joko", "officer", ("polri",)))
+    assert eng.unclaim(task_id, OFFICER).assignee is None
+    assert eng.claim(task_id, colleague).assignee == "budi"
+    listed = eng.list_tasks(desk="disnaker")
+    assert [(t.assignee, t.applicant_name) for t in listed] == [("budi", "Siti")]
+    eng.complete_task(task_id, {"full_name": "Siti", "age": 30}, colleague)
+
+
+def test_case_path_names_passed_and_waiting_elements(eng: Engine) -> None:
+    case = eng.start("intake", {}, OFFICER)
+    case = eng.complete_task(_task(case, "register"), {"full_name": "Siti", "age": 30}, OFFICER)
+    passed, waiting = eng.case_path(case.id)
+    assert {"start", "register", "decide", "eligible_gw", "fork"} <= set(passed)
+    assert set(waiting) == {"verify_ektp", "health_check", "wait_job_order", "sla_timer"}

@@ -82,8 +82,9 @@ class Driver:
     def ready(self, case) -> list[str]:
         return sorted(t.name for t in self.case(case).ready_tasks)
 
-    def complete(self, case, task_name: str, data: dict[str, Any] | None = None,
-                 desk: str | None = None):
+    def complete(
+        self, case, task_name: str, data: dict[str, Any] | None = None, desk: str | None = None
+    ):
         """Complete the ready task `task_name` (checking its desk) and return the case."""
         case = self.case(case)
         tasks = [t for t in case.ready_tasks if t.name == task_name]
@@ -103,8 +104,10 @@ class Driver:
 
     @staticmethod
     def docs_for(marital_status: str, parents_alive: str = "both") -> dict[str, Any]:
-        docs: dict[str, Any] = {"marital_status_letter": pdf("status.pdf"),
-                                "consent_acknowledged_by": "kepala_desa"}
+        docs: dict[str, Any] = {
+            "marital_status_letter": pdf("status.pdf"),
+            "consent_acknowledged_by": "kepala_desa",
+        }
         if marital_status == "kawin":
             docs |= {"marriage_book_copy": pdf("nikah.pdf"), "spouse_consent": pdf("izin.pdf")}
         elif parents_alive == "none":
@@ -116,58 +119,95 @@ class Driver:
         return docs
 
     def print_ak1(self, case, issued: str = "2026-03-02"):
-        return self.complete(case, "cetak_ak1", {"ak1_number": "AK1-3212-0001",
-                                                 "ak1_issued": issued}, "disnaker")
+        return self.complete(
+            case, "cetak_ak1", {"ak1_number": "AK1-3212-0001", "ak1_issued": issued}, "disnaker"
+        )
 
-    def parallel(self, case, *, health: tuple[str, ...] = ("fit",), ektp: str = "sesuai",
-                 passport_expiry: str = "2031-03-01", skck_issued: str = "2026-03-03",
-                 exam_date: str = "2026-03-03"):
+    def parallel(
+        self,
+        case,
+        *,
+        health: tuple[str, ...] = ("fit",),
+        ektp: str = "sesuai",
+        passport_expiry: str = "2031-03-01",
+        skck_issued: str = "2026-03-03",
+        exam_date: str = "2026-03-03",
+    ):
         case = self.complete(case, "verifikasi_ektp", {"ektp_result": ektp}, "dukcapil")
         for result in health:
-            data: dict[str, Any] = {"health_result": result, "health_exam_date": exam_date,
-                                    "health_facility": "Sarkes Indramayu"}
+            data: dict[str, Any] = {
+                "health_result": result,
+                "health_exam_date": exam_date,
+                "health_facility": "Sarkes Indramayu",
+            }
             if result == "fit":
                 data["health_certificate"] = pdf("sehat.pdf")
             case = self.complete(case, "pemeriksaan_kesehatan", data, "dinkes")
             if case.status != "active":
                 return case
-        case = self.complete(case, "penerbitan_paspor", {"passport_number": "C1234567",
-                                                         "passport_expiry": passport_expiry},
-                             "imigrasi")
-        case = self.complete(case, "penerbitan_skck", {"skck_number": "SKCK/123/III/2026",
-                                                       "skck_issued": skck_issued}, "polri")
+        case = self.complete(
+            case,
+            "penerbitan_paspor",
+            {"passport_number": "C1234567", "passport_expiry": passport_expiry},
+            "imigrasi",
+        )
+        case = self.complete(
+            case,
+            "penerbitan_skck",
+            {"skck_number": "SKCK/123/III/2026", "skck_issued": skck_issued},
+            "polri",
+        )
         case = self.complete(case, "kepesertaan_bpjs", {"bpjs_number": "BPJS-0001"}, "bpjs")
-        return self.complete(case, "pembayaran_bpjs", {"bpjs_paid": True,
-                                                       "payment_reference": "TRX-1"}, "bank")
+        return self.complete(
+            case, "pembayaran_bpjs", {"bpjs_paid": True, "payment_reference": "TRX-1"}, "bank"
+        )
 
     def p3mi(self, case, competence: tuple[bool, ...] = (True,)):
-        case = self.complete(case, "wawancara_pp", {"p3mi_id": "PT Maju Jaya",
-                                                    "interview_date": "2026-03-10",
-                                                    "placement_agreement_signed": True}, "p3mi")
+        case = self.complete(
+            case,
+            "wawancara_pp",
+            {
+                "p3mi_id": "PT Maju Jaya",
+                "interview_date": "2026-03-10",
+                "placement_agreement_signed": True,
+            },
+            "p3mi",
+        )
         for i, passed in enumerate(competence):
-            data: dict[str, Any] = {"competence_passed": passed,
-                                    "competence_test_date": "2026-03-11"}
+            data: dict[str, Any] = {
+                "competence_passed": passed,
+                "competence_test_date": "2026-03-11",
+            }
             if passed:
                 data["competence_certificate"] = pdf("kompetensi.pdf")
             case = self.complete(case, "uji_kompetensi", data, "p3mi")
             if not passed:
                 assert self.ready(case) == ["pelatihan"], i
-                case = self.complete(case, "pelatihan", {"training_institution": "BLKLN Cirebon",
-                                                         "training_completed": True}, "p3mi")
-        return self.complete(case, "pencocokan_job_order", {"job_order_id": "JO-TW-2026-17",
-                                                            "employer_name": "ACME Taipei"},
-                             "p3mi")
+                case = self.complete(
+                    case,
+                    "pelatihan",
+                    {"training_institution": "BLKLN Cirebon", "training_completed": True},
+                    "p3mi",
+                )
+        return self.complete(
+            case,
+            "pencocokan_job_order",
+            {"job_order_id": "JO-TW-2026-17", "employer_name": "ACME Taipei"},
+            "p3mi",
+        )
 
     def verify_job_order(self, case):
-        return self.engine.send_message(case.id, "job_order_verified",
-                                        {"job_order_verified": True}, self.officer("p3mi"))
+        return self.engine.send_message(
+            case.id, "job_order_verified", {"job_order_verified": True}, self.officer("p3mi")
+        )
 
     def contract(self, case):
         case = self.complete(case, "tabungan_kur", {"placement_financing": "tabungan"}, "bank")
         case = self.complete(case, "perjanjian_kerja", {"work_contract_signed": True}, "p3mi")
         case = self.complete(case, "proses_visa", {"visa_number": "V-TW-991"}, "p3mi")
-        return self.complete(case, "opp", {"opp_date": "2026-04-01", "pap_completed": True},
-                             "bp2mi")
+        return self.complete(
+            case, "opp", {"opp_date": "2026-04-01", "pap_completed": True}, "bp2mi"
+        )
 
     def final_verification(self, case):
         return self.complete(case, "verifikasi_akhir", {"documents_checked": True}, "disnaker")
@@ -175,8 +215,12 @@ class Driver:
     def departure(self, case):
         case = self.complete(case, "penerbitan_skpln", {"skpln_number": "SKPLN-77"}, "dukcapil")
         case = self.complete(case, "serah_terima", {"handover_date": "2026-04-03"}, "disnaker")
-        return self.complete(case, "pemberangkatan", {"epmi_card_number": "EPMI-1",
-                                                      "departure_date": "2026-04-05"}, "bp2mi")
+        return self.complete(
+            case,
+            "pemberangkatan",
+            {"epmi_card_number": "EPMI-1", "departure_date": "2026-04-05"},
+            "bp2mi",
+        )
 
     def to_final_verification(self, **overrides: Any):
         """Register with overrides and run every desk up to final verification."""

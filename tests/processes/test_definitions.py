@@ -17,10 +17,28 @@ DESKS = {"disnaker", "dukcapil", "dinkes", "imigrasi", "polri", "bpjs", "bank", 
 BPMN_FILES = sorted(PROCESSES.glob("*.bpmn"))
 DMN_FILES = sorted(PROCESSES.glob("*.dmn"))
 # Elements that are drawn: flow nodes, sequence flows, lanes and pools.
-DRAWN = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
-         "boundaryEvent", "userTask", "scriptTask", "businessRuleTask", "serviceTask", "task",
-         "manualTask", "callActivity", "subProcess", "exclusiveGateway", "parallelGateway",
-         "inclusiveGateway", "eventBasedGateway", "sequenceFlow", "lane", "participant"}
+DRAWN = {
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "userTask",
+    "scriptTask",
+    "businessRuleTask",
+    "serviceTask",
+    "task",
+    "manualTask",
+    "callActivity",
+    "subProcess",
+    "exclusiveGateway",
+    "parallelGateway",
+    "inclusiveGateway",
+    "eventBasedGateway",
+    "sequenceFlow",
+    "lane",
+    "participant",
+}
 
 
 def _tree(path: Path) -> etree._Element:
@@ -36,20 +54,32 @@ def test_every_file_parses_with_the_camunda_parser_and_the_schemas():
     assert parser.get_spec("ltsa_placement") is not None
     subprocesses = parser.get_subprocess_specs("ltsa_placement")
     assert "pre_departure_requirements" in subprocesses
-    assert {p.name for p in BPMN_FILES} == {"ltsa_placement.bpmn",
-                                            "pre_departure_requirements.bpmn"}
-    assert {p.stem for p in DMN_FILES} >= {"eligibility", "required_consent",
-                                           "consent_acknowledgement", "document_validity",
-                                           "health_retake"}
+    assert {p.name for p in BPMN_FILES} == {
+        "ltsa_placement.bpmn",
+        "pre_departure_requirements.bpmn",
+    }
+    assert {p.stem for p in DMN_FILES} >= {
+        "eligibility",
+        "required_consent",
+        "consent_acknowledgement",
+        "document_validity",
+        "health_retake",
+    }
 
 
 @pytest.mark.parametrize("path", BPMN_FILES, ids=lambda p: p.name)
 def test_every_element_has_a_shape_or_an_edge(path):
     root = _tree(path)
-    drawn = {el.get("bpmnElement") for el in root.iter(f"{{{BPMNDI}}}BPMNShape",
-                                                       f"{{{BPMNDI}}}BPMNEdge")}
-    elements = [el for el in root.iter() if isinstance(el.tag, str)
-                and etree.QName(el).namespace == BPMN and etree.QName(el).localname in DRAWN]
+    drawn = {
+        el.get("bpmnElement") for el in root.iter(f"{{{BPMNDI}}}BPMNShape", f"{{{BPMNDI}}}BPMNEdge")
+    }
+    elements = [
+        el
+        for el in root.iter()
+        if isinstance(el.tag, str)
+        and etree.QName(el).namespace == BPMN
+        and etree.QName(el).localname in DRAWN
+    ]
     assert elements
     missing = [el.get("id") for el in elements if el.get("id") not in drawn]
     assert missing == []
@@ -61,8 +91,9 @@ def _bounds(root):
     out = {}
     for shape in root.iter(f"{{{BPMNDI}}}BPMNShape"):
         b = shape.find(f"{{{DC}}}Bounds")
-        out[shape.get("bpmnElement")] = tuple(float(b.get(k)) for k in ("x", "y", "width",
-                                                                         "height"))
+        out[shape.get("bpmnElement")] = tuple(
+            float(b.get(k)) for k in ("x", "y", "width", "height")
+        )
     return out
 
 
@@ -92,10 +123,14 @@ def test_lanes_are_desks_laid_out_as_bands_holding_their_nodes(path):
         assert lane_of.get(task.get("id")) in DESKS, task.get("id")
     # flow nodes of the process do not overlap (boundary events sit on their host)
     process = root.find(f"{{{BPMN}}}process")
-    nodes = [el.get("id") for el in process if etree.QName(el).localname in DRAWN
-             and etree.QName(el).localname not in ("sequenceFlow", "boundaryEvent")]
+    nodes = [
+        el.get("id")
+        for el in process
+        if etree.QName(el).localname in DRAWN
+        and etree.QName(el).localname not in ("sequenceFlow", "boundaryEvent")
+    ]
     for i, a in enumerate(nodes):
-        for b in nodes[i + 1:]:
+        for b in nodes[i + 1 :]:
             assert not _overlap(bounds[a], bounds[b]), (a, b)
 
 
@@ -107,8 +142,7 @@ def test_user_tasks_have_forms_with_known_field_types():
             fields = list(task.iter(f"{{{camunda}}}formField"))
             assert fields, task.get("id")
             for field in fields:
-                assert field.get("type") in {"string", "long", "boolean", "date", "enum",
-                                             "file"}
+                assert field.get("type") in {"string", "long", "boolean", "date", "enum", "file"}
                 assert field.get("label")
 
 

@@ -68,14 +68,24 @@ def run_to_end(d: Driver, **overrides):
     ],
 )
 def test_happy_path(driver, marital_status, parents_alive, sector, destination):
-    case = run_to_end(driver, marital_status=marital_status, parents_alive=parents_alive,
-                      sector=sector, destination_country=destination)
+    case = run_to_end(
+        driver,
+        marital_status=marital_status,
+        parents_alive=parents_alive,
+        sector=sector,
+        destination_country=destination,
+    )
     assert_completed(case)
     assert case.data["skpln_number"] == "SKPLN-77"
-    assert case.data["required_consent"] == {
-        "belum_kawin": "guardian" if parents_alive == "none" else "parent",
-        "kawin": "spouse", "cerai_hidup": "parent", "cerai_mati": "parent",
-    }[marital_status]
+    assert (
+        case.data["required_consent"]
+        == {
+            "belum_kawin": "guardian" if parents_alive == "none" else "parent",
+            "kawin": "spouse",
+            "cerai_hidup": "parent",
+            "cerai_mati": "parent",
+        }[marital_status]
+    )
 
 
 # --- R1, R2, R3: eligibility at registration ----------------------------------------------
@@ -99,8 +109,9 @@ def test_one_day_before_18th_birthday_rejected(driver):
 
 @pytest.mark.parametrize(("age", "accepted"), [(22, False), (23, True), (49, True), (50, False)])
 def test_singapore_domestic_age_limits(driver, age, accepted):
-    case = driver.register(birth_date=birth_date_for_age(age), sector="domestic",
-                           destination_country="SG")
+    case = driver.register(
+        birth_date=birth_date_for_age(age), sector="domestic", destination_country="SG"
+    )
     if accepted:
         assert_held_by(case, "disnaker")
     else:
@@ -108,8 +119,9 @@ def test_singapore_domestic_age_limits(driver, age, accepted):
 
 
 def test_singapore_formal_age_20_accepted(driver):
-    case = driver.register(birth_date=birth_date_for_age(20), sector="formal",
-                           destination_country="SG")
+    case = driver.register(
+        birth_date=birth_date_for_age(20), sector="formal", destination_country="SG"
+    )
     assert_held_by(case, "disnaker")
 
 
@@ -138,8 +150,12 @@ def test_nik_inconsistent_with_sex_rejected(driver):
 # --- R4-R7: pre-departure requirements --------------------------------------------------------
 def test_married_without_spouse_consent_sent_back_with_missing_list(driver):
     case = driver.register(marital_status="kawin")
-    case = driver.documents(case, marital_status_letter=pdf(), marriage_book_copy=pdf(),
-                            consent_acknowledged_by="kepala_desa")
+    case = driver.documents(
+        case,
+        marital_status_letter=pdf(),
+        marriage_book_copy=pdf(),
+        consent_acknowledged_by="kepala_desa",
+    )
     assert_held_by(case, "disnaker")
     assert driver.ready(case) == ["lengkapi_dokumen"]
     data = driver.task_data(case, "lengkapi_dokumen")
@@ -163,8 +179,9 @@ def test_missing_everything_lists_each_document(driver):
 
 def test_divorced_without_court_certificate_needs_spouse_consent(driver):
     case = driver.register(marital_status="cerai_hidup")
-    case = driver.documents(case, marital_status_letter=pdf(), parent_consent=pdf(),
-                            consent_acknowledged_by="lurah")
+    case = driver.documents(
+        case, marital_status_letter=pdf(), parent_consent=pdf(), consent_acknowledged_by="lurah"
+    )
     assert driver.ready(case) == ["lengkapi_dokumen"]
     data = driver.task_data(case, "lengkapi_dokumen")
     assert data["required_consent"] == "spouse"
@@ -176,24 +193,33 @@ def test_divorced_without_court_certificate_needs_spouse_consent(driver):
 
 def test_orphan_with_guardian_consent(driver):
     case = driver.register(parents_alive="none")
-    case = driver.documents(case, marital_status_letter=pdf(), guardian_consent=pdf(),
-                            consent_acknowledged_by="kepala_desa")
+    case = driver.documents(
+        case,
+        marital_status_letter=pdf(),
+        guardian_consent=pdf(),
+        consent_acknowledged_by="kepala_desa",
+    )
     assert case.data["required_consent"] == "guardian"
     assert driver.ready(case) == ["cetak_ak1"]
 
 
 def test_orphan_with_parent_consent_only_sent_back_for_guardian(driver):
     case = driver.register(parents_alive="none")
-    case = driver.documents(case, marital_status_letter=pdf(), parent_consent=pdf(),
-                            consent_acknowledged_by="kepala_desa")
+    case = driver.documents(
+        case,
+        marital_status_letter=pdf(),
+        parent_consent=pdf(),
+        consent_acknowledged_by="kepala_desa",
+    )
     assert driver.ready(case) == ["lengkapi_dokumen"]
     assert driver.task_data(case, "lengkapi_dokumen")["missing_documents"] == ["Surat izin wali"]
 
 
 def test_consent_acknowledged_by_camat_refused_and_sent_back(driver):
     case = driver.register()
-    case = driver.documents(case, marital_status_letter=pdf(), parent_consent=pdf(),
-                            consent_acknowledged_by="camat")
+    case = driver.documents(
+        case, marital_status_letter=pdf(), parent_consent=pdf(), consent_acknowledged_by="camat"
+    )
     assert_held_by(case, "disnaker")
     assert driver.ready(case) == ["lengkapi_dokumen"]
     data = driver.task_data(case, "lengkapi_dokumen")
@@ -201,8 +227,9 @@ def test_consent_acknowledged_by_camat_refused_and_sent_back(driver):
     assert data["consent_refusal_reason"].startswith("R5")
     assert "camat" in data["consent_refusal_reason"]
     assert data["missing_documents"] == [data["consent_refusal_reason"]]
-    case = driver.complete(case, "lengkapi_dokumen", {"consent_acknowledged_by": "lurah"},
-                           "disnaker")
+    case = driver.complete(
+        case, "lengkapi_dokumen", {"consent_acknowledged_by": "lurah"}, "disnaker"
+    )
     assert driver.ready(case) == ["cetak_ak1"]
     assert case.data["consent_acknowledged"] is True
 
@@ -217,8 +244,12 @@ def _through_ak1(d: Driver, **overrides):
 
 def test_unfit_then_fit_on_retake(driver):
     case = _through_ak1(driver)
-    case = driver.complete(case, "pemeriksaan_kesehatan",
-                           {"health_result": "unfit", "health_exam_date": "2026-03-03"}, "dinkes")
+    case = driver.complete(
+        case,
+        "pemeriksaan_kesehatan",
+        {"health_result": "unfit", "health_exam_date": "2026-03-03"},
+        "dinkes",
+    )
     assert "pemeriksaan_kesehatan" in driver.ready(case)  # one re-examination
     assert "dinkes" in case.desks
     case = driver.parallel(case, health=("fit",), exam_date="2026-03-20")
@@ -257,9 +288,12 @@ def test_passport_expiring_too_soon_sent_back_to_imigrasi(driver):
     assert_held_by(case, "imigrasi")
     assert driver.ready(case) == ["penggantian_paspor"]
     assert case.data["validity_issue"].startswith("R11")
-    case = driver.complete(case, "penggantian_paspor",
-                           {"passport_number": "C7654321", "passport_expiry": "2031-06-01"},
-                           "imigrasi")
+    case = driver.complete(
+        case,
+        "penggantian_paspor",
+        {"passport_number": "C7654321", "passport_expiry": "2031-06-01"},
+        "imigrasi",
+    )
     assert_held_by(case, "disnaker")
     case = driver.final_verification(case)
     assert driver.ready(case) == ["penerbitan_skpln"]
@@ -273,9 +307,12 @@ def test_expired_health_certificate_sent_back_to_dinkes(driver, clock):
     assert_held_by(case, "dinkes")
     assert driver.ready(case) == ["pemeriksaan_kesehatan_ulang"]
     assert case.data["validity_issue"].startswith("R9")
-    case = driver.complete(case, "pemeriksaan_kesehatan_ulang",
-                           {"health_result": "fit", "health_exam_date": "2026-06-10",
-                            "health_certificate": pdf()}, "dinkes")
+    case = driver.complete(
+        case,
+        "pemeriksaan_kesehatan_ulang",
+        {"health_result": "fit", "health_exam_date": "2026-06-10", "health_certificate": pdf()},
+        "dinkes",
+    )
     assert_held_by(case, "disnaker")
     case = driver.final_verification(case)
     assert_held_by(case, "dukcapil")
@@ -289,8 +326,12 @@ def test_renewal_exam_unfit_after_earlier_unfit_rejected(driver, clock):
     case = driver.contract(case)
     clock.advance(timedelta(days=100))
     case = driver.final_verification(case)
-    case = driver.complete(case, "pemeriksaan_kesehatan_ulang",
-                           {"health_result": "unfit", "health_exam_date": "2026-06-10"}, "dinkes")
+    case = driver.complete(
+        case,
+        "pemeriksaan_kesehatan_ulang",
+        {"health_result": "unfit", "health_exam_date": "2026-06-10"},
+        "dinkes",
+    )
     assert_rejected(case, "R8", "kesehatan")
 
 
@@ -307,8 +348,9 @@ def test_skck_older_than_six_months_sent_back_to_polri(driver):
     assert_held_by(case, "polri")
     assert driver.ready(case) == ["skck_baru"]
     assert case.data["validity_issue"].startswith("R10")
-    case = driver.complete(case, "skck_baru", {"skck_number": "SKCK/9/2026",
-                                               "skck_issued": "2026-03-05"}, "polri")
+    case = driver.complete(
+        case, "skck_baru", {"skck_number": "SKCK/9/2026", "skck_issued": "2026-03-05"}, "polri"
+    )
     case = driver.final_verification(case)
     assert_held_by(case, "dukcapil")
 
@@ -341,8 +383,12 @@ def test_job_order_never_verified_waits_and_reminds(driver, engine, clock):
     case = driver.case(case)
     assert_held_by(case, "p3mi")
     assert driver.ready(case) == ["pengingat_sla"]
-    case = driver.complete(case, "pengingat_sla", {"sla_follow_up": "Surat ke KBRI Taipei",
-                                                   "sla_escalated": True}, "p3mi")
+    case = driver.complete(
+        case,
+        "pengingat_sla",
+        {"sla_follow_up": "Surat ke KBRI Taipei", "sla_escalated": True},
+        "p3mi",
+    )
     assert case.status == "active" and case.ready_tasks == ()
     clock.advance(timedelta(days=60))
     engine.fire_due_timers()
@@ -368,9 +414,13 @@ def test_identity_correction_by_dukcapil(driver):
     assert_held_by(case, "dukcapil")
     assert driver.ready(case) == ["koreksi_identitas"]
     corrected = registration(full_name="Siti Aminah Binti Karta")
-    case = driver.complete(case, "koreksi_identitas", {
-        k: corrected[k] for k in ("nik", "full_name", "birth_place", "birth_date", "sex")
-    } | {"correction_note": "Sesuai akta kelahiran"}, "dukcapil")
+    case = driver.complete(
+        case,
+        "koreksi_identitas",
+        {k: corrected[k] for k in ("nik", "full_name", "birth_place", "birth_date", "sex")}
+        | {"correction_note": "Sesuai akta kelahiran"},
+        "dukcapil",
+    )
     assert driver.ready(case) == ["verifikasi_ektp_ulang"]
     case = driver.complete(case, "verifikasi_ektp_ulang", {"ektp_result": "sesuai"}, "dukcapil")
     assert_held_by(case, "p3mi")
@@ -381,9 +431,19 @@ def test_identity_correction_revealing_under_age_rejected(driver):
     case = _through_ak1(driver)
     case = driver.parallel(case, ektp="perlu_koreksi")
     born = birth_date_for_age(16)
-    case = driver.complete(case, "koreksi_identitas", {
-        "nik": nik_for(born, "P"), "full_name": "Siti Aminah", "birth_place": "Indramayu",
-        "birth_date": born, "sex": "P", "correction_note": "Akta kelahiran asli"}, "dukcapil")
+    case = driver.complete(
+        case,
+        "koreksi_identitas",
+        {
+            "nik": nik_for(born, "P"),
+            "full_name": "Siti Aminah",
+            "birth_place": "Indramayu",
+            "birth_date": born,
+            "sex": "P",
+            "correction_note": "Akta kelahiran asli",
+        },
+        "dukcapil",
+    )
     case = driver.complete(case, "verifikasi_ektp_ulang", {"ektp_result": "sesuai"}, "dukcapil")
     assert_rejected(case, "R1", "usia")
 
@@ -396,8 +456,9 @@ def test_changed_minimum_age_applies_to_new_cases_only(driver, engine, tmp_path)
     dmn = copy / "eligibility.dmn"
     text = dmn.read_text(encoding="utf-8")
     assert text.count("&lt; 18") == 1
-    dmn.write_text(text.replace("&lt; 18", "&lt; 21").replace("di bawah 18", "di bawah 21"),
-                   encoding="utf-8")
+    dmn.write_text(
+        text.replace("&lt; 18", "&lt; 21").replace("di bawah 18", "di bawah 21"), encoding="utf-8"
+    )
     deployed = {p.key: (p.version, p.status) for p in engine.deploy([copy], actor="designer")}
     assert deployed["ltsa_placement"] == (2, "new")
 
@@ -417,8 +478,12 @@ def test_engine_refuses_a_broken_dmn_and_keeps_the_old_version(engine, tmp_path)
     copy = tmp_path / "broken"
     shutil.copytree(PROCESSES, copy)
     dmn = copy / "eligibility.dmn"
-    dmn.write_text(dmn.read_text(encoding="utf-8").replace(
-        "years_between(birth_date, registration_date)", "__import__('os')"), encoding="utf-8")
+    dmn.write_text(
+        dmn.read_text(encoding="utf-8").replace(
+            "years_between(birth_date, registration_date)", "__import__('os')"
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(DeploymentFailed):
         engine.deploy([copy], actor="designer")
     assert {p.key: p.version for p in engine.processes()}["ltsa_placement"] == 1

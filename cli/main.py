@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -172,15 +173,46 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
-    """Serve the web app with a production WSGI server (waitress)."""
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=int,
+    help="processes (gunicorn); more than one wants PostgreSQL",
+)
+def serve(host: str, port: int, threads: int, workers: int) -> None:
+    """Serve the web app with a production WSGI server (waitress, or gunicorn for --workers)."""
+    Engine.from_env().init_db()
+    click.echo(f"LTSA serving on http://{host}:{port}")
+    if workers > 1:
+        os.execvp(  # noqa: S606 - replaces this process with gunicorn, arguments are ours
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--worker-class",
+                "gthread",
+                "--limit-request-line",
+                "8190",
+                "--graceful-timeout",
+                "10",
+                "web:create_app()",
+            ],
+        )
     from waitress import serve as waitress_serve
 
     from web import create_app
 
-    app = create_app()
-    click.echo(f"LTSA serving on http://{host}:{port}")
-    waitress_serve(app, host=host, port=port, threads=threads, max_request_body_size=50 * 2**20)
+    waitress_serve(
+        create_app(), host=host, port=port, threads=threads, max_request_body_size=50 * 2**20
+    )
 
 
 @main.group()

@@ -16,7 +16,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -39,14 +38,13 @@ from engine.errors import (
     ValidationFailed,
 )
 from engine.journal import (
-    FORMAT_VERSION,
     GENESIS_HASH,
     EventKind,
     JournalEvent,
-    event_hash,
     sha256_hex,
 )
 from engine.reading import Reader, event_from_row, form_key
+from engine.recording import Input, Outstanding, record
 from engine.registry import Registry
 from engine.state import DEFAULT_TIMEZONE, CaseState, LoadedVersion
 from engine.store.db import Database, default_url
@@ -303,17 +301,14 @@ class Engine:
                     )
                     session.add(case)
                     session.flush()
-                    self._record(
+                    record(
                         session,
                         case,
                         loaded,
                         state,
-                        EventKind.CASE_STARTED,
-                        now,
-                        actor,
-                        None,
-                        None,
-                        payload,
+                        Input(EventKind.CASE_STARTED, now, actor, None, None, payload),
+                        before=Outstanding.none(),
+                        snapshot_every=self.snapshot_every,
                     )
                     self._keep_request(session, request, case.id)
             except IntegrityError:
@@ -534,9 +529,16 @@ class Engine:
                         raise Conflict(f"timer {timer_ref} already fired")
                     loaded = self.registry.loaded(session, case.process_version_id)
                     state = self._take_state(session, case, loaded)
+                    before = Outstanding.of(state)
                     state.apply(kind, now, task_ref, payload)
-                    self._record(
-                        session, case, loaded, state, kind, now, actor, desk, task_ref, payload
+                    record(
+                        session,
+                        case,
+                        loaded,
+                        state,
+                        Input(kind, now, actor, desk, task_ref, payload),
+                        before=before,
+                        snapshot_every=self.snapshot_every,
                     )
                     self._keep_request(session, request, case_id)
             except IntegrityError:
@@ -682,130 +684,6 @@ class Engine:
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
 
-    def _record(
-        self,
-        session: Session,
-        case: CaseRow,
-        loaded: LoadedVersion,
-        state: CaseState,
-        kind: EventKind,
-        now: datetime,
-        actor: Actor,
-        desk: str | None,
-        task_ref: str | None,
-        payload: dict[str, Any],
-    ) -> None:
-        """Append the event, update the case row, projection, timers, snapshot."""
-        seq = case.revision + 1
-        digest = state.digest()
-        event = JournalEvent(
-            case_id=case.id,
-            seq=seq,
-            kind=kind,
-            recorded_at=now,
-            actor=actor.name,
-            desk=desk,
-            task_ref=task_ref,
-            payload=payload,
-            state_digest=digest,
-            prev_hash=case.head_hash,
-            hash="",
-        )
-        chained = event_hash(case.head_hash, event.content())
-        session.add(
-            EventRow(
-                case_id=case.id,
-                seq=seq,
-                kind=str(kind),
-                format_version=FORMAT_VERSION,
-                recorded_at=now,
-                actor=actor.name,
-                desk=desk,
-                task_ref=task_ref,
-                payload=payload,
-                state_digest=digest,
-                prev_hash=case.head_hash,
-                hash=chained,
-            )
-        )
-        data = state.data()
-        case.revision = seq
-        case.head_hash = chained
-        case.state_digest = digest
-        case.status = state.status
-        case.rejection_reason = state.rejection_reason
-        case.updated_at = now
-        case.data = _json_safe(data)
-        case.applicant_name = _text_or_none(data.get("full_name"))
-        case.nik = _text_or_none(data.get("nik"))
-        self._project(session, case, loaded, state, now, actor, task_ref, kind)
-        if seq == 1 or seq % self.snapshot_every == 0 or state.status != "active":
-            self._snapshot(session, case.id, seq, state, digest)
-        session.flush()
-
-    @staticmethod
-    def _snapshot(session: Session, case_id: int, seq: int, state: CaseState, digest: str) -> None:
-        row = session.get(SnapshotRow, case_id)
-        if row is None:
-            session.add(
-                SnapshotRow(case_id=case_id, seq=seq, state=state.to_json(), state_digest=digest)
-            )
-        else:
-            row.seq, row.state, row.state_digest = seq, state.to_json(), digest
-
-    @staticmethod
-    def _project(
-        session: Session,
-        case: CaseRow,
-        loaded: LoadedVersion,
-        state: CaseState,
-        now: datetime,
-        actor: Actor,
-        task_ref: str | None,
-        kind: EventKind,
-    ) -> None:
-        """Make the tasks and timers tables match the workflow."""
-        ready = {t.ref: t for t in state.ready_tasks()}
-        open_rows = session.scalars(
-            select(TaskRow).where(TaskRow.case_id == case.id, TaskRow.state == "ready")
-        ).all()
-        for row in open_rows:
-            if row.ref in ready:
-                ready.pop(row.ref)
-                continue
-            done = kind is EventKind.TASK_COMPLETED and row.ref == task_ref
-            row.state = "completed" if done else "cancelled"
-            row.completed_at = now
-            row.completed_by = actor.name if done else None
-        for ref, task in ready.items():
-            key = (task.process, task.name)
-            session.add(
-                TaskRow(
-                    case_id=case.id,
-                    ref=ref,
-                    name=task.name,
-                    title=loaded.bundle.titles.get(key, task.name),
-                    desk=loaded.bundle.desks.get(key),
-                    state="ready",
-                    created_at=now,
-                )
-            )
-        waiting = {t.ref: t for t in state.waiting_timers()}
-        timer_rows = session.scalars(
-            select(TimerRow).where(TimerRow.case_id == case.id, TimerRow.state == "waiting")
-        ).all()
-        for timer in timer_rows:
-            if timer.ref in waiting:
-                timer.due_at = waiting.pop(timer.ref).due_at
-                continue
-            fired = state.status == "active" and timer.due_at <= now
-            timer.state = "fired" if fired else "cancelled"
-            timer.fired_at = now if fired else None
-        for ref, waiting_timer in waiting.items():
-            session.add(
-                TimerRow(case_id=case.id, ref=ref, due_at=waiting_timer.due_at, state="waiting")
-            )
-
     # --- reading --------------------------------------------------------------------
 
     def get_case(self, case_id: int) -> CaseView:
@@ -888,11 +766,3 @@ class Engine:
             return self.rebuild_state(
                 session, case, self.registry.loaded(session, case.process_version_id)
             )
-
-
-def _text_or_none(value: Any) -> str | None:
-    return str(value)[:300] if isinstance(value, (str, int)) and str(value) else None
-
-
-def _json_safe(data: dict[str, Any]) -> dict[str, Any]:
-    return dict(json.loads(json.dumps(data, default=str)))

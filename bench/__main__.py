@@ -79,6 +79,33 @@ def _postgres_version(url: str) -> str | None:
         engine.dispose()
 
 
+def replay_cost(make: Any, eng: Any, serial: Any, cases: int = 3) -> dict[str, float]:
+    """Live execution of whole LTSA cases against replaying and verifying them."""
+    live, replay, verify = [], [], []
+    for _ in range(cases):
+        case = make(LTSA_KEY)
+        started = time.perf_counter()
+        for step in ltsa_inputs(next(serial)):
+            case.apply(step)
+        live.append(time.perf_counter() - started)
+        case_id = case.view.id
+        started = time.perf_counter()
+        eng.replay(case_id)
+        replay.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        if not eng.verify(case_id).intact:
+            raise RuntimeError(f"case {case_id} does not verify")
+        verify.append(time.perf_counter() - started)
+    live_s, replay_s, verify_s = (statistics.median(x) for x in (live, replay, verify))
+    return {
+        "live_ms": live_s * 1000,
+        "replay_ms": replay_s * 1000,
+        "verify_ms": verify_s * 1000,
+        "replay_vs_live": replay_s / live_s,
+        "verify_vs_live": verify_s / live_s,
+    }
+
+
 def run(sizes: Sizes, workdir: Path) -> dict[str, Any]:
     """Measure everything; return the results object written to latest.json."""
     from bench.http import http_completions
@@ -139,6 +166,8 @@ def run(sizes: Sizes, workdir: Path) -> dict[str, Any]:
         results["sqlite_commit_floor_ms"] = sqlite_commit_floor(workdir / "floor.db")
         _say(f"  SQLite commit floor {results['sqlite_commit_floor_ms']:.3f} ms")
         results["ltsa_inputs_per_case"] = len(recorded)
+        results["replay"] = replay_cost(makers["engine_sqlite"], engines["sqlite"], serial)
+        _say(f"  replay/verify of a whole LTSA case: {results['replay']}")
 
         _say(f"growth at loop iterations {sizes.growth_levels}")
         results["growth"], results["state_kb"], results["growth_failures"] = {}, {}, {}

@@ -88,6 +88,11 @@ def judge(results: dict[str, Any]) -> dict[str, Any]:
         },
         "engine_growth_1000_le_1_5x_10": {"ratio": growth_ratio, "limit": 1.5},
         "inbox_p95_1m_postgres_lt_50ms": {"ms": inbox, "limit": 50.0},
+        "replay_and_verify_lt_5x_live": {
+            "replay": results.get("replay", {}).get("replay_vs_live"),
+            "verify": results.get("replay", {}).get("verify_vs_live"),
+            "limit": 5.0,
+        },
     }
     for name, goal in goals.items():
         values = [v for k, v in goal.items() if k != "limit"]
@@ -95,7 +100,7 @@ def judge(results: dict[str, Any]) -> dict[str, Any]:
             goal["met"] = None  # not measured in this run (quick mode, or a failure)
         elif name == "engine_sqlite_3x_faster_than_naive":
             goal["met"] = all(v >= goal["limit"] for v in values)
-        elif name == "inbox_p95_1m_postgres_lt_50ms":
+        elif name in ("inbox_p95_1m_postgres_lt_50ms", "replay_and_verify_lt_5x_live"):
             goal["met"] = all(v < goal["limit"] for v in values)
         else:
             goal["met"] = all(v <= goal["limit"] for v in values)

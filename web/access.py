@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 from engine import Actor, Role, User
 
 __all__ = [
+    "AUDITORS",
     "EVERY_ROLE",
     "READERS",
     "LoginRateLimit",
@@ -37,6 +38,9 @@ __all__ = [
 EVERY_ROLE = (Role.ADMIN, Role.DESIGNER, Role.OFFICER, Role.AUDITOR)
 #: Who may read cases, their history and documents.
 READERS = (Role.OFFICER, Role.AUDITOR, Role.ADMIN)
+#: Who may replay, verify and export a case's journal (read-only; officers work
+#: cases, they do not audit them).
+AUDITORS = (Role.AUDITOR, Role.ADMIN)
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.set_language", "static"})
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

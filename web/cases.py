@@ -6,7 +6,7 @@ auditors only, and only those the case itself refers to.
 
 from __future__ import annotations
 
-import contextlib
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -26,10 +26,10 @@ from flask import (
 
 from engine import CaseView, Engine, EventKind, JournalEvent, Role
 from web import engine_of
-from web.access import READERS, allow, me
+from web.access import AUDITORS, READERS, allow, me
 from web.i18n import gettext
 
-__all__ = ["bp", "diagram_xml", "document_refs", "path_of"]
+__all__ = ["bp", "diagram_xml", "document_refs", "element_of", "path_of", "show_value"]
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -86,6 +86,7 @@ def show(case_id: int) -> str:
         timeline=[_timeline_entry(e) for e in events],
         documents=document_refs(case.data, events),
         may_download=me().role in (Role.OFFICER, Role.AUDITOR),
+        may_audit=me().role in AUDITORS,
         my_desks=me().desks if me().role == Role.OFFICER else (),
     )
 
@@ -93,10 +94,13 @@ def show(case_id: int) -> str:
 @bp.route("/<int:case_id>/diagram.json")
 @allow(*READERS)
 def diagram(case_id: int) -> Response:
-    """The BPMN XML of the case's process version, with its path and active tasks."""
+    """The BPMN XML of the case's process version, with its path and active tasks.
+
+    ``?path=0`` leaves the path out, for pages that mark a past step themselves.
+    """
     eng = engine_of()
     case = eng.get_case(case_id)
-    completed, active = path_of(eng, case)
+    completed, active = path_of(eng, case) if request.args.get("path") != "0" else ([], [])
     return jsonify(
         {
             "process": case.process_key,
@@ -171,39 +175,26 @@ def diagram_xml(eng: Engine, key: str, version: int) -> str | None:
 
 
 def path_of(eng: Engine, case: CaseView) -> tuple[list[str], list[str]]:
-    """BPMN element ids the case has passed through, and those it waits at.
-
-    The journal names every completed user task; the workflow adds gateways,
-    events and script tasks it still holds (the engine prunes old branches).
-    """
-    active = sorted({t.name for t in case.ready_tasks})
-    completed = {
-        _element_of(e.task_ref)
-        for e in eng.history(case.id)
-        if e.kind == EventKind.TASK_COMPLETED and e.task_ref
-    }
-    with contextlib.suppress(Exception):  # a convenience: the journal alone suffices
-        completed.update(_completed_elements(eng, case))
-    return sorted(completed - set(active)), active
+    """BPMN element ids the case has passed through, and those it waits at now."""
+    passed, waiting = eng.case_path(case.id)
+    return [e for e in passed if e not in set(waiting)], sorted(waiting)
 
 
-def _completed_elements(eng: Engine, case: CaseView) -> list[str]:
-    state = eng.workflow_state(case.id)
-    path = getattr(state, "path", None)
-    if callable(path):  # the engine keeps the whole path taken
-        return [str(element) for element in path()]
-    from SpiffWorkflow.util.task import TaskState
-
-    ids = []
-    for task in state.workflow.get_tasks(state=TaskState.COMPLETED):
-        bpmn_id = getattr(task.task_spec, "bpmn_id", None)
-        if bpmn_id and task.workflow.spec.name == case.process_key:
-            ids.append(str(bpmn_id))
-    return ids
-
-
-def _element_of(task_ref: str) -> str:
+def element_of(task_ref: str) -> str:
+    """The BPMN element id of a stable task reference (``process/element#n``)."""
     return task_ref.split("#", 1)[0].rpartition("/")[2]
+
+
+def show_value(value: Any) -> str:
+    """A case data value as text: documents by name and hash, structures as JSON."""
+    if value is None or value == "":
+        return "—"
+    if _is_document(value):
+        return f"{value['name']} (sha256 {str(value['sha256'])[:12]}…)"
+    if isinstance(value, (dict, list)):
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return text if len(text) <= 300 else text[:299] + "…"
+    return str(value)
 
 
 def _timeline_entry(event: JournalEvent) -> dict[str, Any]:
@@ -228,7 +219,7 @@ def _timeline_entry(event: JournalEvent) -> dict[str, Any]:
         "when": event.recorded_at,
         "actor": event.actor,
         "desk": event.desk,
-        "step": _element_of(event.task_ref) if event.task_ref else "",
+        "step": element_of(event.task_ref) if event.task_ref else "",
         "fields": fields,
         "detail": detail,
     }

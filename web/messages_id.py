@@ -167,6 +167,62 @@ MESSAGES_ID: dict[str, str] = {
     "User %(name)s created.": "Pengguna %(name)s dibuat.",
     "User %(name)s updated.": "Pengguna %(name)s diperbarui.",
     "You cannot deactivate yourself.": "Anda tidak dapat menonaktifkan akun sendiri.",
+    # claims
+    "Held by": "Dipegang oleh",
+    "you": "Anda",
+    "Claim": "Ambil",
+    "Give back": "Kembalikan",
+    "claimed by %(who)s": "dipegang oleh %(who)s",
+    "%(who)s holds this task already.": "Tugas ini sudah dipegang oleh %(who)s.",
+    "You took: %(title)s (case %(case)s).": "Anda mengambil: %(title)s (kasus %(case)s).",
+    "Given back: %(title)s.": "Dikembalikan: %(title)s.",
+    # audit
+    "Audit": "Audit",
+    "Audit: step through, verify, what-if": "Audit: telusuri langkah, verifikasi, bagaimana-jika",
+    "Status now": "Status sekarang",
+    "Events": "Peristiwa",
+    "Event": "Peristiwa",
+    "After event %(k)s of %(n)s": "Setelah peristiwa %(k)s dari %(n)s",
+    "Show": "Tampilkan",
+    "path taken": "jalur yang dilalui",
+    "waiting after this event": "menunggu setelah peristiwa ini",
+    "State after this event": "Keadaan setelah peristiwa ini",
+    "Ready tasks": "Tugas yang menunggu",
+    "Changed by this event": "Yang diubah oleh peristiwa ini",
+    "Before": "Sebelum",
+    "After": "Sesudah",
+    "Value": "Nilai",
+    "No data changed.": "Tidak ada data yang berubah.",
+    "Case data": "Data kasus",
+    "Verify the history": "Verifikasi riwayat",
+    "Recomputes the hash chain, checks the signed checkpoint and replays every event from the "
+    "stored process version.": (
+        "Menghitung ulang rantai hash, memeriksa titik periksa yang ditandatangani, dan memutar "
+        "ulang setiap peristiwa dari versi proses yang tersimpan."
+    ),
+    "Verify": "Verifikasi",
+    "Intact: %(n)s events, chain and replay agree with the record.": (
+        "Utuh: %(n)s peristiwa; rantai hash dan pemutaran ulang sesuai dengan catatan."
+    ),
+    "Not intact from event %(k)s.": "Tidak utuh sejak peristiwa %(k)s.",
+    "Not intact.": "Tidak utuh.",
+    "Show that event": "Tampilkan peristiwa itu",
+    "What if?": "Bagaimana jika?",
+    "Replay the same inputs on version": "Putar ulang masukan yang sama pada versi",
+    "Compare": "Bandingkan",
+    "Version %(v)s would first differ at event %(k)s.": (
+        "Versi %(v)s akan mulai berbeda pada peristiwa %(k)s."
+    ),
+    "Version %(v)s would have behaved the same for every event.": (
+        "Versi %(v)s akan berperilaku sama untuk setiap peristiwa."
+    ),
+    "No other version of this process is deployed.": "Belum ada versi lain dari proses ini.",
+    "Export": "Ekspor",
+    "Download the signed history (JSON)": "Unduh riwayat bertanda tangan (JSON)",
+    "Another machine checks it without the database: ltsa audit verify --file FILE.": (
+        "Komputer lain memeriksanya tanpa basis data: ltsa audit verify --file BERKAS."
+    ),
+    "Journal": "Jurnal",
     # API
     "HTTP API": "API HTTP",
     "The OpenAPI document:": "Dokumen OpenAPI:",

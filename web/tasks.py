@@ -43,14 +43,8 @@ def inbox() -> str:
     found = eng.list_tasks(
         desk=desk or list(my_desks), state="ready", limit=size + 1, offset=(page - 1) * size
     )
-    cases: dict[int, CaseView] = {}
-    for task in found[:size]:
-        if task.case_id not in cases:
-            cases[task.case_id] = eng.get_case(task.case_id)
     now = eng.clock.now()
-    rows = [
-        {"task": t, "case": cases[t.case_id], "waiting": now - t.created_at} for t in found[:size]
-    ]
+    rows = [{"task": t, "waiting": now - t.created_at} for t in found[:size]]
     return render_template(
         "tasks/inbox.html",
         rows=rows,
@@ -58,7 +52,48 @@ def inbox() -> str:
         desk=desk,
         page=page,
         has_next=len(found) > size,
+        me=me().name,
     )
+
+
+@bp.route("/<int:task_id>/claim", methods=["POST"])
+@allow(Role.OFFICER)
+def claim(task_id: int) -> Response:
+    """Take a ready task for yourself; colleagues see who holds it."""
+    return _change_claim(task_id, claim=True)
+
+
+@bp.route("/<int:task_id>/unclaim", methods=["POST"])
+@allow(Role.OFFICER)
+def unclaim(task_id: int) -> Response:
+    """Give a task you hold back to the desk."""
+    return _change_claim(task_id, claim=False)
+
+
+def _change_claim(task_id: int, *, claim: bool) -> Response:
+    eng = engine_of()
+    task = _task_for_me(task_id)
+    try:
+        task = eng.claim(task.id, me().actor) if claim else eng.unclaim(task.id, me().actor)
+    except Conflict:
+        task = eng.get_task(task.id)
+        flash(_claim_refused(task))
+    else:
+        if claim:
+            flash(
+                gettext("You took: %(title)s (case %(case)s).", title=task.title, case=task.case_id)
+            )
+        else:
+            flash(gettext("Given back: %(title)s.", title=task.title))
+    if request.form.get("back") == "task" and task.state == "ready":
+        return redirect(url_for("tasks.show", task_id=task.id))
+    return redirect(url_for("tasks.inbox"))
+
+
+def _claim_refused(task: TaskView) -> str:
+    if task.state != "ready":
+        return gettext("This task is already closed; nothing was saved.")
+    return gettext("%(who)s holds this task already.", who=task.assignee or "?")
 
 
 def _task_for_me(task_id: int) -> TaskView:
@@ -92,7 +127,8 @@ def _render_task(
     notice: str | None = None,
 ) -> str:
     form_html: Markup | None = None
-    if task.state == "ready" and notice is None:
+    held_by_other = task.assignee is not None and task.assignee != me().name
+    if task.state == "ready" and notice is None and not held_by_other:
         form_html = _form_html(task, values if values is not None else dict(case.data), errors)
     return render_template(
         "tasks/task.html",
@@ -101,6 +137,8 @@ def _render_task(
         form_html=form_html,
         errors=errors,
         notice=notice,
+        held_by_other=held_by_other,
+        me=me().name,
     )
 
 
@@ -134,6 +172,8 @@ def show(task_id: int) -> Response | str | tuple[str, int]:
 
 
 def _done_message(task: TaskView) -> str:
+    if task.state == "ready" and task.assignee and task.assignee != me().name:
+        return gettext("%(who)s holds this task already.", who=task.assignee)
     if task.state == "ready":
         return gettext("The case was changed by someone else meanwhile. Reload and try again.")
     if task.completed_by and task.completed_by != me().name:

@@ -13,6 +13,7 @@ from engine import Engine
 
 ALL = {"admin", "designer", "officer", "auditor"}
 READERS = {"officer", "auditor", "admin"}
+AUDITORS = {"auditor", "admin"}
 
 EXPECTED: dict[str, set[str]] = {
     "auth.home": ALL,
@@ -28,11 +29,17 @@ EXPECTED: dict[str, set[str]] = {
     "api_cases.history": READERS,
     "api_cases.send_message": {"officer", "admin"},
     "api_cases.withdraw": {"officer", "admin"},
+    "api_audit.replay": AUDITORS,
+    "api_audit.verify": AUDITORS,
+    "api_audit.export": AUDITORS,
     "api_processes.list_processes": ALL,
     "api_processes.deploy": {"designer"},
     "api_tasks.list_tasks": READERS,
     "api_tasks.get_task": READERS,
     "api_tasks.complete": {"officer"},
+    "api_tasks.claim": {"officer"},
+    "api_tasks.unclaim": {"officer", "admin"},
+    "audit.case": AUDITORS,
     "cases.search": READERS,
     "cases.show": READERS,
     "cases.diagram": READERS,
@@ -45,6 +52,8 @@ EXPECTED: dict[str, set[str]] = {
     "designer.modeler_deploy": {"designer"},
     "tasks.inbox": {"officer"},
     "tasks.show": {"officer"},
+    "tasks.claim": {"officer"},
+    "tasks.unclaim": {"officer"},
 }
 PUBLIC = {"auth.login", "auth.set_language", "static"}
 USER_OF_ROLE = {

@@ -43,7 +43,11 @@ def test_diagram_json_marks_path_and_active_tasks(
     assert info["process"] == "intake" and info["version"] == 1
     assert 'id="intake"' in info["xml"]
     assert "register" in info["completed"]
-    assert set(info["active"]) == {"verify_ektp", "health_check"}
+    # ready user tasks, and the events the case waits on (the engine's case_path)
+    assert {"verify_ektp", "health_check", "wait_job_order"} <= set(info["active"])
+    assert not set(info["active"]) & set(info["completed"])
+    bare = as_user("auditor").get(f"/cases/{case.id}/diagram.json?path=0").json
+    assert bare["xml"] == info["xml"] and bare["completed"] == bare["active"] == []
 
 
 def test_officer_starts_a_case_from_the_search_page(

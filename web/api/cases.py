@@ -15,6 +15,7 @@ from web.api.schemas import (
     CaseStartSchema,
     CaseSummarySchema,
     EventSchema,
+    IdempotencyHeaders,
     MessageSchema,
     WithdrawSchema,
 )
@@ -23,18 +24,25 @@ __all__ = ["blp"]
 
 blp = Blueprint("api_cases", __name__, description="Cases of the one-stop service")
 
-_ERRORS = {"422": "invalid data", "404": "no such case", "409": "case not active or changed"}
-
 
 @blp.route("", methods=["POST"])
 @allow(Role.OFFICER, Role.ADMIN)
 @blp.arguments(CaseStartSchema)
+@blp.arguments(IdempotencyHeaders, location="headers")
 @blp.response(201, CaseSchema)
 @blp.alt_response(422, schema="Error")
 @blp.alt_response(404, schema="Error")
-def start_case(body: dict[str, Any]) -> Any:
+@blp.alt_response(
+    409, schema="Error", description="the idempotency key was used for another request"
+)
+def start_case(body: dict[str, Any], headers: dict[str, Any]) -> Any:
     """Start a case of the latest version of a process."""
-    return engine_of().start(body["process"], body["data"], me().actor)
+    return engine_of().start(
+        body["process"],
+        body["data"],
+        me().actor,
+        idempotency_key=headers.get("idempotency_key"),
+    )
 
 
 @blp.route("", methods=["GET"])
@@ -64,23 +72,33 @@ def get_case(case_id: int) -> Any:
 @blp.route("/<int:case_id>/messages/<name>", methods=["POST"])
 @allow(Role.OFFICER, Role.ADMIN)
 @blp.arguments(MessageSchema)
+@blp.arguments(IdempotencyHeaders, location="headers")
 @blp.response(200, CaseSchema)
 @blp.alt_response(404, schema="Error")
 @blp.alt_response(409, schema="Error")
-def send_message(body: dict[str, Any], case_id: int, name: str) -> Any:
-    """Deliver a message from outside (e.g. ``job_order_verified``) to a waiting case."""
-    return engine_of().send_message(case_id, name, body["data"], me().actor)
+def send_message(body: dict[str, Any], headers: dict[str, Any], case_id: int, name: str) -> Any:
+    """Deliver a message from outside (e.g. ``job_order_verified``) to a waiting case.
+
+    Send an ``Idempotency-Key`` so that a message delivered twice changes the
+    case once; the second delivery gets the first answer.
+    """
+    return engine_of().send_message(
+        case_id, name, body["data"], me().actor, idempotency_key=headers.get("idempotency_key")
+    )
 
 
 @blp.route("/<int:case_id>/withdraw", methods=["POST"])
 @allow(Role.OFFICER, Role.ADMIN)
 @blp.arguments(WithdrawSchema)
+@blp.arguments(IdempotencyHeaders, location="headers")
 @blp.response(200, CaseSchema)
 @blp.alt_response(404, schema="Error")
 @blp.alt_response(409, schema="Error")
-def withdraw(body: dict[str, Any], case_id: int) -> Any:
+def withdraw(body: dict[str, Any], headers: dict[str, Any], case_id: int) -> Any:
     """End a case at the applicant's request, with the reason."""
-    return engine_of().withdraw(case_id, body["reason"], me().actor)
+    return engine_of().withdraw(
+        case_id, body["reason"], me().actor, idempotency_key=headers.get("idempotency_key")
+    )
 
 
 @blp.route("/<int:case_id>/history", methods=["GET"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from web.i18n import mask_nik
 
@@ -20,11 +20,15 @@ __all__ = [
     "DeploySchema",
     "ErrorSchema",
     "EventSchema",
+    "IdempotencyHeaders",
     "MessageSchema",
     "ProcessVersionSchema",
+    "ReplayQuery",
+    "ReplaySchema",
     "TaskDetailSchema",
     "TaskListQuery",
     "TaskSchema",
+    "VerificationSchema",
     "WithdrawSchema",
 ]
 
@@ -95,6 +99,12 @@ class TaskSchema(Schema):
     completed_at = fields.DateTime(allow_none=True)
     completed_by = fields.String(allow_none=True)
     process_key = fields.String()
+    applicant_name = fields.String(allow_none=True)
+    nik_masked = fields.Method("_nik", metadata={"description": "the NIK's last four digits"})
+
+    def _nik(self, task: Any) -> str | None:
+        nik = task.get("nik") if isinstance(task, dict) else getattr(task, "nik", None)
+        return mask_nik(nik) if nik else None
 
 
 class TaskDetailSchema(TaskSchema):
@@ -208,3 +218,70 @@ class EventSchema(Schema):
     state_digest = fields.String()
     prev_hash = fields.String()
     hash = fields.String()
+
+
+class IdempotencyHeaders(Schema):
+    """The optional ``Idempotency-Key`` header of the requests that change cases."""
+
+    class Meta:
+        """Other headers are none of this schema's business."""
+
+        unknown = EXCLUDE
+
+    idempotency_key = fields.String(
+        data_key="Idempotency-Key",
+        validate=validate.Length(min=1, max=200),
+        metadata={
+            "description": "repeat a request safely: the same key and request give the first "
+            "answer and change nothing again; the same key with another request is 409"
+        },
+    )
+
+
+class ReplayQuery(Schema):
+    """Which step to replay to, and optionally which version to compare with."""
+
+    to = fields.Integer(
+        validate=validate.Range(min=0),
+        metadata={"description": "event number (default: the last event)"},
+    )
+    against = fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={"description": "another deployed version of the same process (what-if)"},
+    )
+
+
+class DivergenceSchema(Schema):
+    """Where the other version would first have behaved differently."""
+
+    seq = fields.Integer()
+    reason = fields.String()
+    details = fields.Dict()
+
+
+class ReplaySchema(Schema):
+    """A case's state after event ``seq``, and what that event changed."""
+
+    case_id = fields.Integer()
+    seq = fields.Integer()
+    events = fields.Integer(metadata={"description": "how many events the journal holds"})
+    event = fields.Dict(allow_none=True)
+    status = fields.String()
+    data = fields.Dict()
+    changed = fields.Dict(metadata={"description": "field -> {before, after}"})
+    ready_tasks = fields.List(fields.String())
+    path = fields.List(fields.String(), metadata={"description": "BPMN element ids passed"})
+    active = fields.List(fields.String(), metadata={"description": "BPMN element ids waiting"})
+    version = fields.Integer()
+    against = fields.Integer(allow_none=True)
+    divergence = fields.Nested(DivergenceSchema, allow_none=True)
+
+
+class VerificationSchema(Schema):
+    """The verdict on a case's history."""
+
+    case_id = fields.Integer()
+    intact = fields.Boolean()
+    first_bad_event = fields.Integer(allow_none=True)
+    problems = fields.List(fields.String())
+    events = fields.Integer()

@@ -10,7 +10,14 @@ from flask_smorest import Blueprint
 from engine import Forbidden, Role, TaskView
 from web import engine_of
 from web.access import READERS, allow, me
-from web.api.schemas import CaseSchema, CompleteSchema, TaskDetailSchema, TaskListQuery, TaskSchema
+from web.api.schemas import (
+    CaseSchema,
+    CompleteSchema,
+    IdempotencyHeaders,
+    TaskDetailSchema,
+    TaskListQuery,
+    TaskSchema,
+)
 
 __all__ = ["blp"]
 
@@ -67,12 +74,15 @@ def get_task(task_id: int) -> Any:
 @blp.route("/<int:task_id>/complete", methods=["POST"])
 @allow(Role.OFFICER)
 @blp.arguments(CompleteSchema)
+@blp.arguments(IdempotencyHeaders, location="headers")
 @blp.response(200, CaseSchema)
 @blp.alt_response(422, schema="Error", description="field errors; nothing changed")
-@blp.alt_response(409, schema="Error", description="already completed, or the case changed")
+@blp.alt_response(
+    409, schema="Error", description="already completed, claimed by another, or the case changed"
+)
 @blp.alt_response(403, schema="Error", description="not the caller's desk")
 @blp.alt_response(404, schema="Error")
-def complete(body: dict[str, Any], task_id: int) -> Any:
+def complete(body: dict[str, Any], headers: dict[str, Any], task_id: int) -> Any:
     """Complete a ready task with its form data."""
     return engine_of().complete_task(
         task_id,
@@ -80,4 +90,27 @@ def complete(body: dict[str, Any], task_id: int) -> Any:
         me().actor,
         expected_revision=body.get("expected_revision"),
         locale=_locale(),
+        idempotency_key=headers.get("idempotency_key"),
     )
+
+
+@blp.route("/<int:task_id>/claim", methods=["POST"])
+@allow(Role.OFFICER)
+@blp.response(200, TaskSchema)
+@blp.alt_response(409, schema="Error", description="done already, or claimed by another officer")
+@blp.alt_response(403, schema="Error", description="not the caller's desk")
+@blp.alt_response(404, schema="Error")
+def claim(task_id: int) -> Any:
+    """Claim a ready task for the caller, so colleagues at the desk leave it alone."""
+    return engine_of().claim(task_id, me().actor)
+
+
+@blp.route("/<int:task_id>/unclaim", methods=["POST"])
+@allow(Role.OFFICER, Role.ADMIN)
+@blp.response(200, TaskSchema)
+@blp.alt_response(409, schema="Error", description="done already, or claimed by another officer")
+@blp.alt_response(403, schema="Error", description="not the caller's desk")
+@blp.alt_response(404, schema="Error")
+def unclaim(task_id: int) -> Any:
+    """Give a claimed task back to its desk (its holder, or an admin)."""
+    return engine_of().unclaim(task_id, me().actor)

@@ -1,4 +1,6 @@
 // Shows a case's process diagram with bpmn-js: done elements and waiting tasks marked.
+// The page may give the marked elements itself (data-completed / data-active, JSON lists),
+// as the audit page does for a past step; otherwise they come with the diagram.
 (function () {
   "use strict";
   var box = document.getElementById("diagram");
@@ -6,6 +8,10 @@
   function fail() {
     box.textContent = box.getAttribute("data-error");
     box.classList.add("diagram-error");
+  }
+  function listFrom(name, fallback) {
+    var raw = box.getAttribute(name);
+    return raw ? JSON.parse(raw) : (fallback || []);
   }
   if (typeof window.BpmnJS !== "function") { fail(); return; }
   fetch(box.getAttribute("data-source"), { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -16,8 +22,12 @@
       return viewer.importXML(info.xml).then(function () {
         var canvas = viewer.get("canvas");
         var registry = viewer.get("elementRegistry");
-        info.completed.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, "ltsa-completed"); } });
-        info.active.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, "ltsa-active"); } });
+        listFrom("data-completed", info.completed).forEach(function (id) {
+          if (registry.get(id)) { canvas.addMarker(id, "ltsa-completed"); }
+        });
+        listFrom("data-active", info.active).forEach(function (id) {
+          if (registry.get(id)) { canvas.addMarker(id, "ltsa-active"); }
+        });
         canvas.zoom("fit-viewport");
         box.setAttribute("data-ready", "true");
       });

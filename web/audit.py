@@ -1,0 +1,77 @@
+"""The auditor's page of one case: step through its journal, verify it, ask "what if".
+
+Everything shown is the engine's replay of the stored journal on the exact
+process version the case ran on (`Engine.replay`), not the live case row, so
+the page shows what the record proves. Auditors and admins only; read-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, request
+
+from engine import JournalEvent
+from web import engine_of
+from web.access import AUDITORS, allow
+from web.cases import document_refs, element_of, show_value
+
+__all__ = ["bp"]
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+bp.add_app_template_filter(show_value, "value")
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@bp.route("/cases/<int:case_id>")
+@allow(*AUDITORS)
+def case(case_id: int) -> str:
+    """The case after event ``to`` (default: the last), with verify and what-if on request."""
+    eng = engine_of()
+    current = eng.get_case(case_id)
+    events = eng.history(case_id)
+    last = len(events)
+    step = min(max(_int_arg("to") or last, 1), last)
+    others = [
+        p.version
+        for p in eng.processes()
+        if p.key == current.process_key and p.version != current.version
+    ]
+    against = _int_arg("against")
+    against = against if against in others else None
+    replay = eng.replay(case_id, to=step, against=against)
+    verification = eng.verify(case_id) if request.args.get("verify") == "1" else None
+    titles = {t.ref: t.title for t in eng.list_tasks(case_id=case_id, state=None, limit=500)}
+    active = set(replay.active)
+    return render_template(
+        "audit/case.html",
+        case=current,
+        replay=replay,
+        step=step,
+        last=last,
+        events=[_event_entry(e) for e in events],
+        data=sorted(replay.data.items()),
+        changed=sorted(replay.changed.items()),
+        documents=document_refs(replay.data, events[:step]),
+        ready=[(ref, titles.get(ref, element_of(ref))) for ref in replay.ready_tasks],
+        completed=[e for e in replay.path if e not in active],
+        active=sorted(active),
+        others=others,
+        against=against,
+        verification=verification,
+    )
+
+
+def _event_entry(event: JournalEvent) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "kind": str(event.kind),
+        "when": event.recorded_at,
+        "actor": event.actor,
+        "desk": event.desk,
+        "step": element_of(event.task_ref) if event.task_ref else "",
+    }

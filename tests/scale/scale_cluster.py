@@ -1,0 +1,167 @@
+"""A scale-out cluster: two `ltsa serve` and two `ltsa worker` processes on one PostgreSQL.
+
+Every process runs in its own process group and is killed (SIGKILL to the
+group) when the cluster is left, whatever happens; ports are awaited with
+bounded polling and a process that dies while starting fails the test with
+its log.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from engine import Engine
+
+__all__ = ["OFFICERS", "Cluster", "Proc", "running_cluster"]
+
+ROOT = Path(__file__).resolve().parents[2]
+LTSA = Path(sys.executable).with_name("ltsa")
+PROBE_BPMN = Path(__file__).with_name("scale_probe.bpmn")
+OFFICERS = ("scale-o1", "scale-o2", "scale-o3", "scale-o4")
+STARTUP_TIMEOUT = 60.0
+
+
+@dataclass
+class Proc:
+    """One `ltsa` subprocess, the leader of its own process group."""
+
+    name: str
+    popen: subprocess.Popen[bytes]
+    log: Path
+    port: int | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group and reap the leader."""
+        with suppress(ProcessLookupError):
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        with suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout=10)
+
+    def log_tail(self, chars: int = 3000) -> str:
+        try:
+            return self.log.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+
+@dataclass
+class Cluster:
+    """Two web processes, two timer workers and an in-process engine for checking."""
+
+    database_url: str
+    data_dir: Path
+    engine: Engine
+    tokens: dict[str, str]
+    servers: list[Proc] = field(default_factory=list)
+    workers: list[Proc] = field(default_factory=list)
+
+    def all(self) -> list[Proc]:
+        return [*self.servers, *self.workers]
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {p.name} (pid {p.popen.pid}) ---\n{p.log_tail()}" for p in self.all()
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _spawn(name: str, args: list[str], env: dict[str, str], log_dir: Path) -> Proc:
+    log = log_dir / f"{name}.log"
+    with log.open("wb") as out:
+        popen = subprocess.Popen(  # noqa: S603 - our own executable and arguments
+            [str(LTSA), *args],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    return Proc(name, popen, log)
+
+
+def _await_server(proc: Proc, token: str, deadline: float) -> None:
+    """Poll the API until it answers 200, the process dies, or the deadline passes."""
+    while time.monotonic() < deadline:
+        if proc.popen.poll() is not None:
+            pytest.fail(f"{proc.name} exited with {proc.popen.returncode}:\n{proc.log_tail()}")
+        conn = http.client.HTTPConnection("127.0.0.1", proc.port, timeout=2)
+        try:
+            conn.request("GET", "/api/v1/processes", headers={"Authorization": f"Bearer {token}"})
+            if conn.getresponse().status == 200:
+                return
+        except (OSError, http.client.HTTPException):
+            pass
+        finally:
+            conn.close()
+        time.sleep(0.2)
+    pytest.fail(f"{proc.name} did not answer on port {proc.port}:\n{proc.log_tail()}")
+
+
+@contextmanager
+def running_cluster(postgres_url: str, tmp_path: Path) -> Iterator[Cluster]:
+    """A deployed probe process, four officers with tokens, 2 servers and 2 workers running."""
+    data_dir = tmp_path / "data"
+    eng = Engine(database_url=postgres_url, data_dir=data_dir)
+    eng.init_db()
+    eng.deploy([PROBE_BPMN], actor="designer")
+    tokens = {}
+    for name in OFFICERS:
+        eng.users.add(name, "officer", ("disnaker",))
+        tokens[name] = eng.users.new_token(name)
+    env = {
+        **os.environ,
+        "LTSA_DATABASE_URL": postgres_url,
+        "LTSA_DATA_DIR": str(data_dir),
+        # one secret for both web processes, not a race to create the file
+        "LTSA_SECRET_KEY": "scale-test-" + "0" * 40,
+        "PYTHONUNBUFFERED": "1",
+    }
+    made = Cluster(postgres_url, data_dir, eng, tokens)
+    try:
+        for index in range(2):
+            port = _free_port()
+            proc = _spawn(
+                f"serve{index}",
+                ["serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "8"],
+                env,
+                tmp_path,
+            )
+            proc.port = port
+            made.servers.append(proc)
+        for index in range(2):
+            made.workers.append(
+                _spawn(f"worker{index}", ["worker", "--interval", "1"], env, tmp_path)
+            )
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        for proc in made.servers:
+            _await_server(proc, tokens[OFFICERS[0]], deadline)
+        for proc in made.workers:
+            if proc.popen.poll() is not None:
+                pytest.fail(f"{proc.name} exited:\n{proc.log_tail()}")
+        yield made
+    finally:
+        for proc in made.all():
+            proc.kill()
+        eng.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from engine import Engine
 
@@ -50,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    app.url_map.converters["int"] = Int64Converter
     eng = app.config.get("LTSA_ENGINE") or Engine.from_env()
     app.extensions["ltsa_engine"] = eng
     if not app.config.get("SECRET_KEY"):
@@ -74,6 +76,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     errors.init_app(app)  # last: replaces flask-smorest's own handler
     return app
+
+
+class Int64Converter(IntegerConverter):
+    """``<int:...>`` in URLs up to the database's 64-bit limit; larger ids simply do not exist."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 def engine_of(app: Flask | None = None) -> Engine:

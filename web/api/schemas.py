@@ -10,6 +10,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from web.i18n import mask_nik
 
 __all__ = [
+    "INT64_MAX",
     "CaseListQuery",
     "CaseSchema",
     "CaseStartSchema",
@@ -31,6 +32,13 @@ __all__ = [
     "VerificationSchema",
     "WithdrawSchema",
 ]
+
+#: The database keeps 64-bit integers; a larger number in a request is invalid, not a crash.
+INT64_MAX = 2**63 - 1
+
+
+def _count(minimum: int = 0) -> validate.Range:
+    return validate.Range(min=minimum, max=INT64_MAX)
 
 
 class ErrorSchema(Schema):
@@ -167,19 +175,19 @@ class CaseListQuery(Schema):
     process = fields.String()
     q = fields.String(metadata={"description": "NIK (16 digits) or part of the name"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=_count())
 
 
 class TaskListQuery(Schema):
     """Filters and paging of the task list; officers see only their desks."""
 
     desk = fields.String()
-    case = fields.Integer()
+    case = fields.Integer(validate=_count())
     state = fields.String(
         load_default="ready", validate=validate.OneOf(["ready", "completed", "cancelled", "any"])
     )
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=_count())
 
 
 class CompleteSchema(Schema):
@@ -187,7 +195,8 @@ class CompleteSchema(Schema):
 
     data = fields.Dict(keys=fields.String(), required=True)
     expected_revision = fields.Integer(
-        metadata={"description": "refuse with 409 if the case changed since this revision"}
+        validate=_count(),
+        metadata={"description": "refuse with 409 if the case changed since this revision"},
     )
 
 
@@ -242,11 +251,11 @@ class ReplayQuery(Schema):
     """Which step to replay to, and optionally which version to compare with."""
 
     to = fields.Integer(
-        validate=validate.Range(min=0),
+        validate=_count(),
         metadata={"description": "event number (default: the last event)"},
     )
     against = fields.Integer(
-        validate=validate.Range(min=1),
+        validate=_count(1),
         metadata={"description": "another deployed version of the same process (what-if)"},
     )
 

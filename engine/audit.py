@@ -346,8 +346,11 @@ class Auditor:
             loaded = self._loaded_for(session, case.process_version_id)
             restored = CaseState.from_json(snapshot.state, loaded.bundle, loaded.spec_dicts)
             digest = restored.digest()
-        except Exception:  # noqa: BLE001 - a corrupted snapshot is a finding, not a crash
-            digest = ""
+        except Exception as exc:  # noqa: BLE001 - a corrupted snapshot is a finding, not a crash
+            return snapshot.seq, [
+                f"the stored workflow after event {snapshot.seq} cannot be restored "
+                f"({type(exc).__name__}): damaged, or written by an incompatible engine"
+            ]
         if digest != recorded or snapshot.state_digest != recorded:
             return snapshot.seq, [
                 f"the stored workflow after event {snapshot.seq} was altered without an event"

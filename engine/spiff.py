@@ -17,6 +17,8 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.event_definition import (
     TimerConditionalEventDefinitionConverter,
 )
+from SpiffWorkflow.bpmn.serializer.default.workflow import TaskConverter
+from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
@@ -230,12 +232,55 @@ class LtsaParser(CamundaParser):  # type: ignore[misc]
     del _tag, _parser_class, _spec_class
 
 
+_PLAIN = "ltsa_plain_dict"
+
+
+class _DataSafeRegistry(DefaultRegistry):  # type: ignore[misc]
+    """SpiffWorkflow's registry, safe for case data with a ``typename`` key.
+
+    The registry takes any dict with a ``typename`` key for one of its own
+    objects when restoring; case data is the user's, so such dicts are
+    wrapped on the way out and unwrapped on the way back.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.convert_from_dict[_PLAIN] = self._restore_plain
+
+    def convert(self, obj: Any) -> Any:
+        if type(obj) is dict and "typename" in obj and not self._encoder_mode:
+            return {
+                "typename": _PLAIN,
+                "items": {k: self.convert(v) for k, v in self.clean(obj).items()},
+            }
+        return super().convert(obj)
+
+    def _restore_plain(self, dct: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        return {k: self.restore(v, **kwargs) for k, v in dct["items"].items()}
+
+
+class _TaskConverter(TaskConverter):  # type: ignore[misc]
+    """SpiffWorkflow's task converter, with task data going through the registry.
+
+    The stock converter writes task data as it is but restores it through the
+    registry; data that looks like a registered object would not survive.
+    """
+
+    def to_dict(self, task: Task) -> dict[str, Any]:
+        dct: dict[str, Any] = super().to_dict(task)
+        dct["data"] = self.registry.convert(dct["data"])
+        if dct.get("delta"):
+            dct["delta"]["updates"] = self.registry.convert(dct["delta"]["updates"])
+        return dct
+
+
 def _make_serializer() -> BpmnWorkflowSerializer:
     config = dict(CAMUNDA_CONFIG)
+    config[Task] = _TaskConverter
     for clock_class in _CLOCK_TIMERS.values():
         config[clock_class] = TimerConditionalEventDefinitionConverter
     config[LtsaMessage] = MessageEventDefinitionConverter
-    registry = BpmnWorkflowSerializer.configure(config)
+    registry = BpmnWorkflowSerializer.configure(config, registry=_DataSafeRegistry())
     return BpmnWorkflowSerializer(registry)
 
 

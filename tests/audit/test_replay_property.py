@@ -408,13 +408,6 @@ def test_random_walks_replay_every_recorded_state(database_url, make_engine, clo
     check_random_walks(make_engine, database_url, clock, max_examples=8 if on_postgres else 15)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="defect: SpiffWorkflow's serializer restores any dict with a 'typename' key as a "
-    "registered type, so a snapshot holding such case data cannot be loaded: verify calls it "
-    "tampering and a cold engine cannot rebuild the case (TypeError)",
-)
 def test_snapshot_keeps_data_with_a_typename_key(make_engine, clock) -> None:
     live = make_engine(snapshot_every=1)
     live.deploy([PROCESSES], actor="designer")

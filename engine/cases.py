@@ -14,10 +14,11 @@ import random
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, CursorResult, select, update
@@ -134,6 +135,8 @@ def _json_problem(value: Any, depth: int) -> str | None:
 
 
 RETRIES = 5
+MAX_TIMERS_PER_CATCH_UP = 100
+_T = TypeVar("_T")
 
 
 def _transient(exc: OperationalError) -> bool:
@@ -332,7 +335,8 @@ class Engine:
         """Complete a ready user task with the data of its form.
 
         With an `idempotency_key`, a client that retries after a lost answer
-        gets the case as its first attempt left it, not a conflict.
+        gets the case (as it is now, the first attempt's change included), not
+        a conflict, and nothing is applied twice.
 
         Raises:
             ValidationFailed: the form refused the data; nothing changed.
@@ -350,6 +354,9 @@ class Engine:
             if not actor.may_act_at(task.desk):
                 raise Forbidden(f"{actor.name} does not work at desk {task.desk}")
             if task.state != "ready":
+                done = self._already_done(request)  # its first attempt may just have won
+                if done is not None:
+                    return done
                 raise Conflict(f"task {task_id} is already {task.state}")
             if task.assignee is not None and task.assignee != actor.name:
                 raise Conflict(f"task {task_id} is claimed by {task.assignee}")
@@ -476,24 +483,91 @@ class Engine:
         timer_ref: str | None = None,
         request: _Request | None = None,
     ) -> CaseView:
+        """Journal the timers due by now, then apply the input (each in its own transaction).
+
+        A timer fires as its own `timer_fired` event at its due time, whether a
+        worker notices it first or another input reaches the case first; the
+        workflow never fires a timer silently inside someone else's input.
+        """
+        now = self.clock.now()
+        fired = self._retrying(case_id, lambda: self._fire_due(case_id, now))
+        if kind is EventKind.TIMER_FIRED:
+            if timer_ref not in fired:
+                raise Conflict(f"timer {timer_ref} is not due or already fired")
+            return self.get_case(case_id)
+        return self._retrying(
+            case_id,
+            lambda: self._apply_once(
+                case_id,
+                kind,
+                actor,
+                now=now,
+                payload=payload,
+                desk=desk,
+                task_ref=task_ref,
+                expected_revision=expected_revision,
+                request=request,
+            ),
+        )
+
+    @staticmethod
+    def _retrying(case_id: int, attempt_once: Callable[[], _T]) -> _T:
+        """Run one transaction, again after a lock timeout, deadlock or serialization failure."""
         for attempt in range(RETRIES):
             try:
-                return self._apply_once(
-                    case_id,
-                    kind,
-                    actor,
-                    payload=payload,
-                    desk=desk,
-                    task_ref=task_ref,
-                    expected_revision=expected_revision,
-                    timer_ref=timer_ref,
-                    request=request,
-                )
+                return attempt_once()
             except OperationalError as exc:
                 if not _transient(exc) or attempt == RETRIES - 1:
                     raise Conflict(f"case {case_id} is busy; try again") from None
                 time.sleep(0.01 * 2**attempt * (1 + random.random()))  # noqa: S311 - jitter
         raise AssertionError("unreachable")
+
+    def _fire_due(self, case_id: int, now: datetime) -> list[str]:
+        """Fire the case's timers due by `now`, oldest first, each journaled at its due time."""
+        with self.db.session() as probe:
+            due_soon = probe.scalar(
+                select(TimerRow.id)
+                .where(
+                    TimerRow.case_id == case_id,
+                    TimerRow.state == "waiting",
+                    TimerRow.due_at <= now,
+                )
+                .limit(1)
+            )
+        if due_soon is None:
+            return []
+        with self.db.session() as session:
+            fired: list[str] = []
+            state: CaseState | None = None
+            with session.begin():
+                case = self._lock_case(session, case_id)
+                if case.status != "active":
+                    return []
+                loaded = self.registry.loaded(session, case.process_version_id)
+                state = self._take_state(session, case, loaded)
+                system = Actor("system:timer", Role.SYSTEM)
+                for _ in range(MAX_TIMERS_PER_CATCH_UP):
+                    due = [t for t in state.waiting_timers() if t.due_at <= now]
+                    if not due or state.status != "active":
+                        break
+                    timer = min(due, key=lambda t: (t.due_at, t.ref))
+                    payload = {"due_at": timer.due_at.isoformat(), "noticed_at": now.isoformat()}
+                    before = Outstanding.of(state)
+                    state.apply(EventKind.TIMER_FIRED, timer.due_at, timer.ref, payload)
+                    record(
+                        session,
+                        case,
+                        loaded,
+                        state,
+                        Input(
+                            EventKind.TIMER_FIRED, timer.due_at, system, None, timer.ref, payload
+                        ),
+                        before=before,
+                        snapshot_every=self.snapshot_every,
+                    )
+                    fired.append(timer.ref)
+            self._remember(case_id, case.revision, state)
+            return fired
 
     def _apply_once(
         self,
@@ -502,13 +576,12 @@ class Engine:
         actor: Actor,
         *,
         payload: dict[str, Any],
+        now: datetime,
         desk: str | None,
         task_ref: str | None,
         expected_revision: int | None,
-        timer_ref: str | None,
         request: _Request | None,
     ) -> CaseView:
-        now = self.clock.now()
         state: CaseState | None = None
         with self.db.session() as session:
             try:
@@ -523,10 +596,6 @@ class Engine:
                         )
                     if case.status != "active":
                         raise CaseNotActive(f"case {case_id} is {case.status}")
-                    if timer_ref is not None and not self._timer_waiting(
-                        session, case_id, timer_ref
-                    ):
-                        raise Conflict(f"timer {timer_ref} already fired")
                     loaded = self.registry.loaded(session, case.process_version_id)
                     state = self._take_state(session, case, loaded)
                     before = Outstanding.of(state)
@@ -635,13 +704,6 @@ class Engine:
         if case is None:
             raise NotFound(f"case {case_id} does not exist")
         return case
-
-    @staticmethod
-    def _timer_waiting(session: Session, case_id: int, ref: str) -> bool:
-        state = session.scalar(
-            select(TimerRow.state).where(TimerRow.case_id == case_id, TimerRow.ref == ref)
-        )
-        return state == "waiting"
 
     def _take_state(self, session: Session, case: CaseRow, loaded: LoadedVersion) -> CaseState:
         """The case's state at its current revision: from the cache or rebuilt."""

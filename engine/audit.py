@@ -32,8 +32,8 @@ from engine.journal import (
     canonical_json,
     event_hash,
     sha256_hex,
-    upcast,
 )
+from engine.reading import event_from_row
 from engine.state import CaseState, LoadedVersion
 from engine.store.db import Database
 from engine.store.models import CaseRow, DefinitionFile, EventRow, ProcessVersionRow, SnapshotRow
@@ -121,23 +121,6 @@ class CaseReplay:
                 "details": self.divergence.details,
             },
         }
-
-
-def _event(row: EventRow) -> JournalEvent:
-    return JournalEvent(
-        case_id=row.case_id,
-        seq=row.seq,
-        kind=EventKind(row.kind),
-        recorded_at=row.recorded_at,
-        actor=row.actor,
-        desk=row.desk,
-        task_ref=row.task_ref,
-        payload=upcast(row.kind, row.format_version, row.payload),
-        state_digest=row.state_digest,
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-        format_version=row.format_version,
-    )
 
 
 def _chain_problems(case_id: int, events: Sequence[JournalEvent]) -> tuple[int | None, list[str]]:
@@ -311,7 +294,7 @@ class Auditor:
         rows = session.scalars(
             select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq, EventRow.id)
         ).all()
-        return [_event(r) for r in rows]
+        return [event_from_row(r) for r in rows]
 
     @staticmethod
     def _row_problems(

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import forms
 from engine.errors import NotFound
 from engine.journal import EventKind, JournalEvent, upcast
 from engine.registry import Registry
@@ -119,24 +120,7 @@ class Reader:
             form = self.registry.loaded(session, case.process_version_id).bundle.forms.get(
                 form_key(row.ref)
             )
-        return TaskView(
-            id=row.id,
-            case_id=row.case_id,
-            ref=row.ref,
-            name=row.name,
-            title=row.title,
-            desk=row.desk,
-            state=row.state,
-            assignee=row.assignee,
-            created_at=row.created_at,
-            due_at=row.due_at,
-            completed_at=row.completed_at,
-            completed_by=row.completed_by,
-            process_key=case.process_key,
-            form=form,
-            applicant_name=case.applicant_name,
-            nik=case.nik,
-        )
+        return _task_view(row, case.process_key, case.applicant_name, case.nik, form)
 
     def get_task(self, task_id: int) -> TaskView:
         """One task, with its form when it is ready."""
@@ -170,23 +154,7 @@ class Reader:
         query = query.order_by(TaskRow.created_at, TaskRow.id).limit(min(limit, 500)).offset(offset)
         with self.db.session() as session:
             return [
-                TaskView(
-                    id=row.id,
-                    case_id=row.case_id,
-                    ref=row.ref,
-                    name=row.name,
-                    title=row.title,
-                    desk=row.desk,
-                    state=row.state,
-                    assignee=row.assignee,
-                    created_at=row.created_at,
-                    due_at=row.due_at,
-                    completed_at=row.completed_at,
-                    completed_by=row.completed_by,
-                    process_key=key,
-                    applicant_name=name,
-                    nik=nik,
-                )
+                _task_view(row, key, name, nik)
                 for row, key, name, nik in session.execute(query).all()
             ]
 
@@ -199,3 +167,30 @@ class Reader:
                 select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq)
             ).all()
             return [event_from_row(r) for r in rows]
+
+
+def _task_view(
+    row: TaskRow,
+    process_key: str,
+    applicant_name: str | None,
+    nik: str | None,
+    form: forms.Form | None = None,
+) -> TaskView:
+    return TaskView(
+        id=row.id,
+        case_id=row.case_id,
+        ref=row.ref,
+        name=row.name,
+        title=row.title,
+        desk=row.desk,
+        state=row.state,
+        assignee=row.assignee,
+        created_at=row.created_at,
+        due_at=row.due_at,
+        completed_at=row.completed_at,
+        completed_by=row.completed_by,
+        process_key=process_key,
+        form=form,
+        applicant_name=applicant_name,
+        nik=nik,
+    )

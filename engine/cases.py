@@ -67,6 +67,7 @@ SNAPSHOT_EVERY = 10
 CACHE_SIZE = 256
 MAX_DATA_BYTES = 1_000_000
 MAX_DATA_DEPTH = 32
+MAX_DATA_FIELDS = 500
 
 
 class JournalDiverged(EngineError):
@@ -83,12 +84,14 @@ class JournalDiverged(EngineError):
 def _check_json_data(data: Any, what: str = "data") -> dict[str, Any]:
     """Refuse anything but a JSON object of JSON-native values, within limits.
 
-    Limits: nesting depth, 64-bit integers, finite numbers, text that UTF-8
-    can encode (no lone surrogates), field names that are identifiers, and
-    the encoded size.
+    Limits: the number of fields, nesting depth, 64-bit integers, finite
+    numbers, text that UTF-8 can encode (no lone surrogates), field names that
+    are identifiers, and the encoded size.
     """
     if not isinstance(data, dict):
         raise ValidationFailed({what: ["must be a JSON object"]})
+    if len(data) > MAX_DATA_FIELDS:
+        raise ValidationFailed({what: [f"more than {MAX_DATA_FIELDS} fields"]})
     errors: dict[str, list[str]] = {}
     for key, value in data.items():
         if not isinstance(key, str) or not key.isidentifier() or key.startswith("_"):

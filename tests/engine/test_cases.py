@@ -301,3 +301,18 @@ def test_case_path_names_passed_and_waiting_elements(eng: Engine) -> None:
     passed, waiting = eng.case_path(case.id)
     assert {"start", "register", "decide", "eligible_gw", "fork"} <= set(passed)
     assert set(waiting) == {"verify_ektp", "health_check", "wait_job_order", "sla_timer"}
+
+
+def test_start_data_beyond_the_limits_is_refused_field_by_field(eng: Engine) -> None:
+    with pytest.raises(ValidationFailed) as too_many:
+        eng.start("intake", {f"f{i}": i for i in range(501)}, OFFICER)
+    assert "data" in too_many.value.errors
+    deep: dict[str, object] = {}
+    node = deep
+    for _ in range(40):
+        node["x"] = {}
+        node = node["x"]  # type: ignore[assignment]
+    with pytest.raises(ValidationFailed) as refused:
+        eng.start("intake", {"deep": deep, "big": 2**70, "ok": 1, "_x": 1}, OFFICER)
+    assert set(refused.value.errors) == {"deep", "big", "_x"}
+    assert eng.list_cases() == []

@@ -24,7 +24,6 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ltsa_driver import PROCESSES, START, Driver, nik_for, pdf, registration

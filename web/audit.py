@@ -11,9 +11,9 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from engine import JournalEvent
+from engine import JournalEvent, Role
 from web import engine_of
-from web.access import AUDITORS, allow
+from web.access import AUDITORS, allow, me
 from web.cases import document_refs, element_of, show_value
 
 __all__ = ["bp"]
@@ -63,6 +63,7 @@ def case(case_id: int) -> str:
         others=others,
         against=against,
         verification=verification,
+        may_download=me().role == Role.AUDITOR,  # as on the case page: admins see hashes only
     )
 
 

@@ -17,7 +17,7 @@ NEW_PROCESS = b"""<?xml version="1.0" encoding="UTF-8"?>
     </bpmn:laneSet>
     <bpmn:startEvent id="s" />
     <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="terima" />
-    <bpmn:userTask id="terima" name="Terima pengaduan">
+    <bpmn:userTask id="terima" name="Terima pengaduan" camunda:formKey="terima">
       <bpmn:extensionElements><camunda:formData>
         <camunda:formField id="summary" label="Ringkasan" type="string" />
       </camunda:formData></bpmn:extensionElements>

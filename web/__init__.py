@@ -96,13 +96,22 @@ def engine_of(app: Flask | None = None) -> Engine:
 
 
 def _stored_secret(data_dir: Path) -> str:
-    """Read ``<data_dir>/secret_key``, creating it (mode 600) on first use."""
+    """Read ``<data_dir>/secret_key``, creating it (mode 600) on first use.
+
+    The key is written to a private temporary file and linked into place, so
+    web processes starting together all read the one complete key.
+    """
     path = data_dir / "secret_key"
     data_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(secrets.token_hex(32))
+    if not path.exists():
+        temporary = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process won; use its key
+        finally:
+            temporary.unlink()
     return path.read_text(encoding="ascii").strip()

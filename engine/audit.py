@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.definitions import ProcessBundle, SourceFile, parse_bundle
-from engine.errors import EngineError, NotFound
+from engine.errors import EngineError, NotFound, known_id
 from engine.journal import (
     GENESIS_HASH,
     EventKind,
@@ -255,6 +255,7 @@ class Auditor:
 
     def verify(self, case_id: int) -> Verification:
         """Chain, case row, checkpoint, snapshot and replay of one case."""
+        known_id(case_id, "case")
         try:
             checkpoint = self.latest_checkpoint()
         except EngineError as exc:
@@ -344,6 +345,7 @@ class Auditor:
 
     def replay(self, case_id: int, to: int | None = None, against: int | None = None) -> CaseReplay:
         """State after event `to` (default: the last); optionally against another version."""
+        known_id(case_id, "case")
         with self.db.session() as session:
             case = session.get(CaseRow, case_id)
             if case is None:
@@ -392,6 +394,7 @@ class Auditor:
 
     def export(self, case_id: int, now: datetime) -> dict[str, Any]:
         """A signed, self-contained history: events, definition sources, document hashes."""
+        known_id(case_id, "case")
         with self.db.session() as session:
             case = session.get(CaseRow, case_id)
             if case is None:

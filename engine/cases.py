@@ -37,6 +37,7 @@ from engine.errors import (
     Forbidden,
     NotFound,
     ValidationFailed,
+    known_id,
 )
 from engine.journal import (
     GENESIS_HASH,
@@ -346,6 +347,7 @@ class Engine:
             Forbidden: the actor does not work at the task's desk.
             Conflict: the task was completed or the case changed meanwhile.
         """
+        known_id(task_id, "task")
         request = _Request.of(idempotency_key, actor, "complete", task_id, data)
         done = self._already_done(request)
         if done is not None:
@@ -492,6 +494,7 @@ class Engine:
         worker notices it first or another input reaches the case first; the
         workflow never fires a timer silently inside someone else's input.
         """
+        known_id(case_id, "case")
         now = self.clock.now()
         fired = self._retrying(case_id, lambda: self._fire_due(case_id, now))
         if kind is EventKind.TIMER_FIRED:
@@ -634,6 +637,7 @@ class Engine:
         return self._set_assignee(task_id, actor, claim=False)
 
     def _set_assignee(self, task_id: int, actor: Actor, *, claim: bool) -> TaskView:
+        known_id(task_id, "task")
         with self.db.session() as session, session.begin():
             task = session.get(TaskRow, task_id)
             if task is None:
@@ -824,6 +828,7 @@ class Engine:
 
     def workflow_state(self, case_id: int) -> CaseState:
         """Rebuild a case's workflow from its snapshot and journal (read-only use)."""
+        known_id(case_id, "case")
         with self.db.session() as session:
             case = session.get(CaseRow, case_id)
             if case is None:

@@ -18,6 +18,7 @@ __all__ = [
     "Forbidden",
     "NotFound",
     "ValidationFailed",
+    "known_id",
 ]
 
 
@@ -31,6 +32,16 @@ class NotFound(EngineError):
     """A case, task, process or user that does not exist."""
 
     code = "not_found"
+
+
+MAX_ID = 2**63 - 1
+
+
+def known_id(value: int, what: str) -> int:
+    """`value` if it can be an id (1 .. 2**63-1); otherwise NotFound, like any unknown id."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+        raise NotFound(f"{what} {value} does not exist")
+    return value
 
 
 class Forbidden(EngineError):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import forms
-from engine.errors import NotFound
+from engine.errors import NotFound, known_id
 from engine.journal import EventKind, JournalEvent, upcast
 from engine.registry import Registry
 from engine.store.db import Database
@@ -56,6 +56,7 @@ class Reader:
 
     def get_case(self, case_id: int) -> CaseView:
         """One case with its ready tasks."""
+        known_id(case_id, "case")
         with self.db.session() as session:
             case = session.get(CaseRow, case_id)
             if case is None:
@@ -124,6 +125,7 @@ class Reader:
 
     def get_task(self, task_id: int) -> TaskView:
         """One task, with its form when it is ready."""
+        known_id(task_id, "task")
         with self.db.session() as session:
             row = session.get(TaskRow, task_id)
             if row is None:
@@ -160,6 +162,7 @@ class Reader:
 
     def history(self, case_id: int) -> list[JournalEvent]:
         """The case's journal, oldest event first."""
+        known_id(case_id, "case")
         with self.db.session() as session:
             if session.get(CaseRow, case_id) is None:
                 raise NotFound(f"case {case_id} does not exist")

@@ -283,7 +283,16 @@ class CaseState:
 
     def active_elements(self) -> list[str]:
         """BPMN element ids of the tasks and events the case waits on."""
-        return [task.task_spec.bpmn_id for _, task in self._scanned().live]
+        ids: list[str] = []
+        for _, task in self._scanned().live:
+            ids.append(task.task_spec.bpmn_id)
+            workflow = task.workflow
+            # a task inside a called process also lights up the call activity around it
+            while workflow is not self.workflow and workflow.parent_task_id is not None:
+                caller = self.workflow.get_task_from_id(workflow.parent_task_id)
+                ids.append(caller.task_spec.bpmn_id)
+                workflow = caller.workflow
+        return list(dict.fromkeys(ids))
 
     # --- applying inputs --------------------------------------------------
 

@@ -19,6 +19,7 @@ from engine import (
     EventKind,
     Forbidden,
     ManualClock,
+    NotFound,
     ValidationFailed,
 )
 
@@ -316,3 +317,28 @@ def test_start_data_beyond_the_limits_is_refused_field_by_field(eng: Engine) -> 
         eng.start("intake", {"deep": deep, "big": 2**70, "ok": 1, "_x": 1}, OFFICER)
     assert set(refused.value.errors) == {"deep", "big", "_x"}
     assert eng.list_cases() == []
+
+
+@pytest.mark.parametrize("bad_id", [0, -1, 2**63, 2**80])
+def test_ids_no_database_can_hold_are_simply_not_found(eng: Engine, bad_id: int) -> None:
+    for call in (
+        lambda: eng.get_case(bad_id),
+        lambda: eng.get_task(bad_id),
+        lambda: eng.history(bad_id),
+        lambda: eng.verify(bad_id),
+        lambda: eng.replay(bad_id),
+        lambda: eng.complete_task(bad_id, {}, OFFICER),
+        lambda: eng.claim(bad_id, OFFICER),
+        lambda: eng.withdraw(bad_id, "x", OFFICER),
+    ):
+        with pytest.raises(NotFound):
+            call()
+
+
+def test_a_task_inside_a_called_process_lights_up_its_call_activity(
+    eng: Engine, clock: ManualClock
+) -> None:
+    case = walk_to_documents(eng, clock)
+    passed, waiting = eng.case_path(case.id)
+    assert {"upload", "docs"} <= set(waiting)
+    assert eng.replay(case.id).active == tuple(waiting)

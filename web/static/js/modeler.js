@@ -27,6 +27,21 @@
     .then(function () { modeler.get("canvas").zoom("fit-viewport"); canvas.setAttribute("data-ready", "true"); })
     .catch(function (error) { show(String(error), false); });
 
+  // Elements named by the last refusal, outlined on the canvas until the next answer.
+  var marked = [];
+  function markErrors(errors) {
+    var diagram = modeler.get("canvas");
+    var registry = modeler.get("elementRegistry");
+    marked.forEach(function (id) { diagram.removeMarker(id, "ltsa-error"); });
+    marked = [];
+    (errors || []).forEach(function (e) {
+      if (e.element_id && registry.get(e.element_id) && marked.indexOf(e.element_id) < 0) {
+        diagram.addMarker(e.element_id, "ltsa-error");
+        marked.push(e.element_id);
+      }
+    });
+  }
+
   function csrf() { return document.querySelector('meta[name="csrf-token"]').getAttribute("content"); }
 
   function send(action) {
@@ -44,6 +59,7 @@
       return response.json().then(function (body) { return { status: response.status, body: body }; });
     }).then(function (answer) {
       var body = answer.body;
+      markErrors(body.errors && body.errors.map ? body.errors : []);
       if (body.deployed) {
         show(canvas.getAttribute("data-msg-deployed") + ": " + body.deployed.map(function (d) {
           return d.key + " v" + d.version + " (" + d.status + ")"; }).join(", "), true);

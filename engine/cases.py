@@ -7,27 +7,26 @@ digest, update the task projection and timers, and snapshot when due.
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import random
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, CursorResult, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 import forms
 from engine.audit import Auditor, CaseReplay, Verification
+from engine.claims import set_assignee
 from engine.clock import Clock, SystemClock
+from engine.data import check_data
 from engine.definitions import SourceFile
 from engine.documents import DocumentStore
 from engine.errors import (
@@ -39,11 +38,11 @@ from engine.errors import (
     ValidationFailed,
     known_id,
 )
+from engine.idempotency import Request, keep, kept_case
 from engine.journal import (
     GENESIS_HASH,
     EventKind,
     JournalEvent,
-    sha256_hex,
 )
 from engine.reading import Reader, event_from_row, form_key
 from engine.recording import Input, Outstanding, record
@@ -53,7 +52,6 @@ from engine.store.db import Database, default_url
 from engine.store.models import (
     CaseRow,
     EventRow,
-    IdempotencyKey,
     SnapshotRow,
     TaskRow,
     TimerRow,
@@ -66,9 +64,6 @@ __all__ = ["Engine", "JournalDiverged"]
 
 SNAPSHOT_EVERY = 10
 CACHE_SIZE = 256
-MAX_DATA_BYTES = 1_000_000
-MAX_DATA_DEPTH = 32
-MAX_DATA_FIELDS = 500
 
 
 class JournalDiverged(EngineError):
@@ -82,62 +77,6 @@ class JournalDiverged(EngineError):
         super().__init__(f"case {case_id}, event {seq}: {message}")
 
 
-def _check_json_data(data: Any, what: str = "data") -> dict[str, Any]:
-    """Refuse anything but a JSON object of JSON-native values, within limits.
-
-    Limits: the number of fields, nesting depth, 64-bit integers, finite
-    numbers, text that UTF-8 can encode (no lone surrogates), field names that
-    are identifiers, and the encoded size.
-    """
-    if not isinstance(data, dict):
-        raise ValidationFailed({what: ["must be a JSON object"]})
-    if len(data) > MAX_DATA_FIELDS:
-        raise ValidationFailed({what: [f"more than {MAX_DATA_FIELDS} fields"]})
-    errors: dict[str, list[str]] = {}
-    for key, value in data.items():
-        if not isinstance(key, str) or not key.isidentifier() or key.startswith("_"):
-            errors[str(key)[:100]] = ["not a valid field name"]
-            continue
-        problem = _json_problem(value, depth=1)
-        if problem:
-            errors[key] = [problem]
-    if errors:
-        raise ValidationFailed(errors)
-    encoded = json.dumps(data, allow_nan=False, ensure_ascii=False)
-    if len(encoded) > MAX_DATA_BYTES:
-        raise ValidationFailed({what: [f"larger than {MAX_DATA_BYTES} bytes"]})
-    return dict(json.loads(encoded))
-
-
-def _json_problem(value: Any, depth: int) -> str | None:
-    """Why `value` cannot be case data, or None."""
-    if depth > MAX_DATA_DEPTH:
-        return f"nested deeper than {MAX_DATA_DEPTH} levels"
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return None if -(2**63) <= value < 2**63 else "integer out of the 64-bit range"
-    if isinstance(value, float):
-        return None if math.isfinite(value) else "not a finite number"
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return "text with invalid characters (unpaired surrogates)"
-        return None
-    if isinstance(value, (list, tuple)):
-        return next((p for v in value if (p := _json_problem(v, depth + 1))), None)
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                return "object keys must be text"
-            problem = _json_problem(key, depth + 1) or _json_problem(item, depth + 1)
-            if problem:
-                return problem
-        return None
-    return f"not JSON data ({type(value).__name__})"
-
-
 RETRIES = 5
 MAX_TIMERS_PER_CATCH_UP = 100
 _T = TypeVar("_T")
@@ -147,35 +86,6 @@ def _transient(exc: OperationalError) -> bool:
     """A lock timeout, serialization failure or deadlock: worth another try."""
     code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
     return code in ("40001", "40P01", "55P03") or "locked" in str(exc.orig).lower()
-
-
-@dataclass(frozen=True)
-class _Request:
-    """A client request carrying an idempotency key."""
-
-    key: str
-    actor: str
-    digest: str
-
-    @classmethod
-    def of(
-        cls, key: str | None, actor: Actor, action: str, target: Any, data: Any
-    ) -> _Request | None:
-        if key is None:
-            return None
-        if not 1 <= len(key) <= 200:
-            raise ValidationFailed({"idempotency_key": ["1 to 200 characters"]})
-        body = json.dumps([action, target, data], sort_keys=True, default=_fingerprint)
-        return cls(key, actor.name, sha256_hex(body.encode()))
-
-    def check(self, kept: IdempotencyKey) -> None:
-        if kept.request_hash != self.digest or kept.actor != self.actor:
-            raise Conflict(f"idempotency key {self.key!r} was used for another request")
-
-
-def _fingerprint(value: Any) -> str:
-    digest = getattr(value, "sha256", None)
-    return str(digest) if digest is not None else repr(value)
 
 
 class Engine:
@@ -271,8 +181,8 @@ class Engine:
         """
         if actor.role not in (Role.OFFICER, Role.ADMIN, Role.SYSTEM):
             raise Forbidden(f"a {actor.role} may not start cases")
-        clean = _check_json_data(dict(data))
-        request = _Request.of(idempotency_key, actor, "start", process_key, clean)
+        clean = check_data(dict(data))
+        request = Request.of(idempotency_key, actor, "start", process_key, clean)
         done = self._already_done(request)
         if done is not None:
             return done
@@ -317,7 +227,7 @@ class Engine:
                         before=Outstanding.none(),
                         snapshot_every=self.snapshot_every,
                     )
-                    self._keep_request(session, request, case.id)
+                    keep(session, request, case.id, now)
             except IntegrityError:
                 done = self._already_done(request)
                 if done is None:
@@ -348,7 +258,7 @@ class Engine:
             Conflict: the task was completed or the case changed meanwhile.
         """
         known_id(task_id, "task")
-        request = _Request.of(idempotency_key, actor, "complete", task_id, data)
+        request = Request.of(idempotency_key, actor, "complete", task_id, data)
         done = self._already_done(request)
         if done is not None:
             return done
@@ -373,7 +283,7 @@ class Engine:
             )
             current = dict(case.data)
         cleaned = self._validate_form(form, data, current, locale)
-        stored = _check_json_data(self.documents.store_uploads(cleaned))
+        stored = check_data(self.documents.store_uploads(cleaned))
         return self._apply_input(
             case_id,
             EventKind.TASK_COMPLETED,
@@ -390,7 +300,7 @@ class Engine:
         form: forms.Form | None, data: Mapping[str, Any], current: dict[str, Any], locale: str
     ) -> dict[str, Any]:
         if form is None or not form.fields:
-            return _check_json_data(dict(data))
+            return check_data(dict(data))
         try:
             return form.validate(data, current=current, locale=locale)
         except forms.ValidationFailed as exc:
@@ -412,9 +322,9 @@ class Engine:
         """
         if actor.role not in (Role.OFFICER, Role.ADMIN, Role.SYSTEM):
             raise Forbidden(f"a {actor.role} may not send messages")
-        clean = _check_json_data(dict(data))
+        clean = check_data(dict(data))
         payload = {"name": name, "data": clean}
-        request = _Request.of(idempotency_key, actor, "message", case_id, payload)
+        request = Request.of(idempotency_key, actor, "message", case_id, payload)
         done = self._already_done(request)
         if done is not None:
             return done
@@ -431,7 +341,7 @@ class Engine:
         if not reason.strip():
             raise ValidationFailed({"reason": ["a reason is required"]})
         payload = {"reason": reason.strip()[:2000]}
-        request = _Request.of(idempotency_key, actor, "withdraw", case_id, payload)
+        request = Request.of(idempotency_key, actor, "withdraw", case_id, payload)
         done = self._already_done(request)
         if done is not None:
             return done
@@ -445,7 +355,7 @@ class Engine:
             raise Forbidden(f"a {actor.role} may not correct case data")
         if not reason.strip():
             raise ValidationFailed({"reason": ["a reason is required"]})
-        checked = _check_json_data({field: value})
+        checked = check_data({field: value})
         return self._apply_input(
             case_id,
             EventKind.DATA_CORRECTED,
@@ -486,7 +396,7 @@ class Engine:
         task_ref: str | None = None,
         expected_revision: int | None = None,
         timer_ref: str | None = None,
-        request: _Request | None = None,
+        request: Request | None = None,
     ) -> CaseView:
         """Journal the timers due by now, then apply the input (each in its own transaction).
 
@@ -586,14 +496,14 @@ class Engine:
         desk: str | None,
         task_ref: str | None,
         expected_revision: int | None,
-        request: _Request | None,
+        request: Request | None,
     ) -> CaseView:
         state: CaseState | None = None
         with self.db.session() as session:
             try:
                 with session.begin():
                     case = self._lock_case(session, case_id)
-                    if request is not None and self._request_seen(session, request):
+                    if request is not None and kept_case(session, request) is not None:
                         return self.reader.case_view(session, case)
                     if expected_revision is not None and case.revision != expected_revision:
                         raise Conflict(
@@ -615,7 +525,7 @@ class Engine:
                         before=before,
                         snapshot_every=self.snapshot_every,
                     )
-                    self._keep_request(session, request, case_id)
+                    keep(session, request, case_id, now)
             except IntegrityError:
                 raise Conflict(f"case {case_id} was changed by someone else; reload it") from None
             self._remember(case_id, case.revision, state)
@@ -630,75 +540,31 @@ class Engine:
             Forbidden: the actor does not work at the task's desk.
             Conflict: the task is done, or another officer holds it.
         """
-        return self._set_assignee(task_id, actor, claim=True)
+        known_id(task_id, "task")
+        with self.db.session() as session, session.begin():
+            return self.reader.task_view(session, set_assignee(session, task_id, actor, claim=True))
 
     def unclaim(self, task_id: int, actor: Actor) -> TaskView:
         """Give a claimed task back to the desk (its holder or an admin)."""
-        return self._set_assignee(task_id, actor, claim=False)
-
-    def _set_assignee(self, task_id: int, actor: Actor, *, claim: bool) -> TaskView:
         known_id(task_id, "task")
         with self.db.session() as session, session.begin():
-            task = session.get(TaskRow, task_id)
-            if task is None:
-                raise NotFound(f"task {task_id} does not exist")
-            if not (actor.may_act_at(task.desk) or (not claim and actor.role == Role.ADMIN)):
-                raise Forbidden(f"{actor.name} does not work at desk {task.desk}")
-            holders: list[str | None] = [None, actor.name]
-            guard: ColumnElement[bool] = TaskRow.assignee.is_(None) | (
-                TaskRow.assignee == actor.name
+            return self.reader.task_view(
+                session, set_assignee(session, task_id, actor, claim=False)
             )
-            if not claim and actor.role == Role.ADMIN:
-                guard = TaskRow.id == task_id
-            # one conditional UPDATE: of two officers claiming at once, one wins
-            result = session.execute(
-                update(TaskRow)
-                .where(TaskRow.id == task_id, TaskRow.state == "ready", guard)
-                .values(assignee=actor.name if claim else None)
-            )
-            changed = cast(CursorResult[Any], result).rowcount
-            session.refresh(task)
-            if not changed:
-                if task.state != "ready":
-                    raise Conflict(f"task {task_id} is already {task.state}")
-                if task.assignee not in holders:
-                    raise Conflict(f"task {task_id} is claimed by {task.assignee}")
-            return self.reader.task_view(session, task)
 
     # --- idempotency ---------------------------------------------------------------
 
-    def _already_done(self, request: _Request | None) -> CaseView | None:
+    def _already_done(self, request: Request | None) -> CaseView | None:
         """The case a request with this idempotency key already changed, if any."""
         if request is None:
             return None
         with self.db.session() as session:
-            kept = session.get(IdempotencyKey, request.key)
-            if kept is None:
+            case_id = kept_case(session, request)
+            if case_id is None:
                 return None
-            request.check(kept)
-            case = session.get(CaseRow, kept.case_id)
+            case = session.get(CaseRow, case_id)
             assert case is not None
             return self.reader.case_view(session, case)
-
-    @staticmethod
-    def _request_seen(session: Session, request: _Request) -> bool:
-        kept = session.get(IdempotencyKey, request.key)
-        if kept is not None:
-            request.check(kept)
-        return kept is not None
-
-    def _keep_request(self, session: Session, request: _Request | None, case_id: int) -> None:
-        if request is not None:
-            session.add(
-                IdempotencyKey(
-                    key=request.key,
-                    actor=request.actor,
-                    request_hash=request.digest,
-                    case_id=case_id,
-                    created_at=self.clock.now(),
-                )
-            )
-            session.flush()
 
     def _lock_case(self, session: Session, case_id: int) -> CaseRow:
         if self.db.is_sqlite:

@@ -99,6 +99,7 @@ class CaseRow(Base):
     """A case: the process version it runs on, its status and revision."""
 
     __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_status_version", "status", "process_version_id"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
     process_key: Mapped[str] = mapped_column(String(200), index=True)

@@ -483,7 +483,11 @@ def audit_replay(case_id: int, to: int | None, against: int | None, as_json: boo
         return
     click.echo(f"case {case_id} after event {result.seq} of {result.events}: {result.status}")
     for name, change in result.changed.items():
-        click.echo(f"  {name}: {json.dumps(change['before'])} -> {json.dumps(change['after'])}")
+        before, after = (
+            "(absent)" if change.get("absent") == side else json.dumps(change[side])
+            for side in ("before", "after")
+        )
+        click.echo(f"  {name}: {before} -> {after}")
     click.echo("ready: " + (", ".join(result.ready_tasks) or "-"))
     if against is not None:
         if result.divergence is None:

@@ -155,10 +155,16 @@ def _replay_problems(
 
 
 def _differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Changed fields; a field that was (or became) absent says so, unlike one set to null."""
     changed: dict[str, dict[str, Any]] = {}
     for key in sorted(set(before) | set(after)):
-        if before.get(key) != after.get(key):
-            changed[key] = {"before": before.get(key), "after": after.get(key)}
+        if key not in before or key not in after or before[key] != after[key]:
+            change = {"before": before.get(key), "after": after.get(key)}
+            if key not in before:
+                change["absent"] = "before"
+            elif key not in after:
+                change["absent"] = "after"
+            changed[key] = change
     return changed
 
 

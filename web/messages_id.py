@@ -193,6 +193,7 @@ MESSAGES_ID: dict[str, str] = {
     "After": "Sesudah",
     "Value": "Nilai",
     "No data changed.": "Tidak ada data yang berubah.",
+    "(absent)": "(tidak ada)",
     "Case data": "Data kasus",
     "Verify the history": "Verifikasi riwayat",
     "Recomputes the hash chain, checks the signed checkpoint and replays every event from the "

@@ -360,10 +360,11 @@ def assert_history_replays(
         assert (step.status, step.data) == (seen[k].status, seen[k].data), f"event {k}"
         assert tuple(sorted(step.ready_tasks)) == seen[k].ready, f"event {k}"
         if k - 1 in seen:
+            before, after = seen[k - 1].data, seen[k].data
             assert set(step.changed) == {
                 key
-                for key in seen[k - 1].data.keys() | seen[k].data.keys()
-                if seen[k - 1].data.get(key) != seen[k].data.get(key)
+                for key in before.keys() | after.keys()
+                if key not in before or key not in after or before[key] != after[key]
             }, f"event {k}"
 
     exported = json.loads(json.dumps(eng.export_case(case_id)))  # as another machine reads it

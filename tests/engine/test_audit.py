@@ -240,3 +240,11 @@ def test_checkpoint_signs_every_case_head(eng: Engine, count: int) -> None:
     signed = eng.checkpoint()
     assert set(signed["cases"]) == {str(c.id) for c in cases}
     assert signed["public_key"] == eng.public_key()
+
+
+def test_replay_tells_a_new_field_from_one_set_to_null(eng: Engine) -> None:
+    case = eng.start("intake", {"note": None}, OFFICER)
+    case = eng.correct(case.id, "remark", None, "catatan kosong", OFFICER)
+    changed = eng.replay(case.id, to=2).changed
+    assert changed == {"remark": {"before": None, "after": None, "absent": "before"}}
+    assert eng.replay(case.id, to=1).changed["note"]["absent"] == "before"

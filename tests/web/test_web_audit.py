@@ -47,7 +47,7 @@ def test_replay_steps_through_the_events(client: FlaskClient, eng: Engine, regis
     assert first.json["data"] == {} and first.json["active"] == ["register"]
     second = client.get(f"/api/v1/cases/{registered}/replay?to=2", headers=auditor).json
     assert second["event"]["kind"] == "task_completed"
-    assert second["changed"]["age"] == {"before": None, "after": 30}
+    assert second["changed"]["age"] == {"before": None, "after": 30, "absent": "before"}
     assert "register" in second["path"]
     assert {"verify_ektp", "health_check"} <= set(second["active"])
     latest = client.get(f"/api/v1/cases/{registered}/replay", headers=auditor).json

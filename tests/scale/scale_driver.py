@@ -204,6 +204,8 @@ class Driver:
             try:
                 status, doc = self._http(server, "GET", path, None, officer, None)
             except (OSError, http.client.HTTPException):
+                with self._lock:
+                    self.http_calls["failed_reads"] += 1
                 self._suspect(server)
                 time.sleep(0.1 * attempt)
                 continue
@@ -442,6 +444,7 @@ class Driver:
             "answers": dict(sorted(answers.items())),
             "http_calls": self.http_calls["total"],
             "refused_attempts": sum(1 for a in attempts if not a.sent),
+            "failed_reads": self.http_calls["failed_reads"],
             "dropped_attempts": sum(1 for a in attempts if a.sent and a.status is None),
             "5xx_attempts": sum(1 for a in attempts if a.status is not None and a.status >= 500),
             "lost_answers": sum(1 for r in self.requests if r.lost_answer),

@@ -527,17 +527,25 @@ def audit_key() -> None:
 
 @main.command()
 @click.option("--once", is_flag=True, help="fire what is due now and exit")
-@click.option("--interval", default=1.0, show_default=True, help="seconds between polls")
-def worker(once: bool, interval: float) -> None:
-    """Fire due timers."""
+@click.option("--interval", default=0.5, show_default=True, help="seconds between polls")
+@click.option(
+    "--batch",
+    default=10,
+    show_default=True,
+    help="timers leased at a time (small batches let other workers share the load)",
+)
+def worker(once: bool, interval: float, batch: int) -> None:
+    """Fire due timers (and sign a journal checkpoint every hour)."""
     import time
 
     eng = _engine()
     last_checkpoint = time.monotonic()
+    total = 0
     while True:
-        fired = eng.fire_due_timers()
-        if once:
-            click.echo(f"fired {fired} timer(s)")
+        fired = eng.fire_due_timers(limit=batch)
+        total += fired
+        if once and not fired:
+            click.echo(f"fired {total} timer(s)")
             return
         if time.monotonic() - last_checkpoint > CHECKPOINT_EVERY_SECONDS:
             eng.checkpoint()

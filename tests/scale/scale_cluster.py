@@ -151,9 +151,7 @@ def running_cluster(postgres_url: str, tmp_path: Path) -> Iterator[Cluster]:
             proc.port = port
             made.servers.append(proc)
         for index in range(2):
-            made.workers.append(
-                _spawn(f"worker{index}", ["worker", "--interval", "1"], env, tmp_path)
-            )
+            made.workers.append(_spawn(f"worker{index}", ["worker"], env, tmp_path))
         deadline = time.monotonic() + STARTUP_TIMEOUT
         for proc in made.servers:
             _await_server(proc, tokens[OFFICERS[0]], deadline)

@@ -166,6 +166,10 @@ def _parse_files(files: Sequence[SourceFile]) -> tuple[_Parsed, list[DeploymentE
             if "DMN" in namespace.upper():
                 parsed.parser.add_dmn_xml(root, filename=source.name)
             elif namespace == BPMN_NS:
+                broken = _reference_errors(root, source.name)
+                if broken:
+                    errors.extend(broken)
+                    continue
                 parsed.parser.add_bpmn_xml(root, filename=source.name)
             else:
                 errors.append(
@@ -186,13 +190,57 @@ def _parse_files(files: Sequence[SourceFile]) -> tuple[_Parsed, list[DeploymentE
 
 
 def _lane_ids(root: etree._Element) -> dict[str, str]:
-    """Element id -> id of the innermost lane that holds it."""
+    """Element id -> desk of the innermost lane that holds it.
+
+    The lane's id is the desk code; modelers that generate lane ids (Bizagi,
+    Signavio) may name the lane after the desk instead. Otherwise the lane's
+    id is returned, and refused as "not a desk".
+    """
     lanes: dict[str, str] = {}
     for ref in root.iter(f"{{{BPMN_NS}}}flowNodeRef"):
         lane = ref.getparent()
         if ref.text and lane is not None and lane.get("id"):
-            lanes[ref.text.strip()] = str(lane.get("id"))
+            lane_id = str(lane.get("id"))
+            by_name = (lane.get("name") or "").strip().lower()
+            desk = lane_id if lane_id in _DESKS or by_name not in _DESKS else by_name
+            lanes[ref.text.strip()] = desk
     return lanes
+
+
+def _reference_errors(root: etree._Element, filename: str) -> list[DeploymentError]:
+    """Sequence flows, boundary events and gateway defaults that point nowhere."""
+    ids = {e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+    errors = []
+    checks = (("sequenceFlow", ("sourceRef", "targetRef")), ("boundaryEvent", ("attachedToRef",)))
+    for tag, attributes in checks:
+        for element in root.iter(f"{{{BPMN_NS}}}{tag}"):
+            for attribute in attributes:
+                target = element.get(attribute)
+                if target is not None and target not in ids:
+                    errors.append(
+                        DeploymentError(
+                            filename,
+                            element_line(element),
+                            element.get("id"),
+                            "LTSA-D012",
+                            f"{attribute} points to {target!r}, which is not in the file",
+                            "reconnect the element in the modeler",
+                        )
+                    )
+    for element in root.iter():
+        default = element.get("default") if isinstance(element.tag, str) else None
+        if default is not None and default not in ids:
+            errors.append(
+                DeploymentError(
+                    filename,
+                    element_line(element),
+                    element.get("id"),
+                    "LTSA-D012",
+                    f"default flow {default!r} is not in the file",
+                    "choose the gateway's default flow again in the modeler",
+                )
+            )
+    return errors
 
 
 def _declares_fields(root: etree._Element | None, element_id: str) -> bool:

@@ -92,7 +92,9 @@ def test_user_task_outside_a_desk_lane_is_refused_with_line_and_element(eng: Eng
 
 def test_lane_that_is_no_desk_is_refused(eng: Engine) -> None:
     original = (BPMN_DIR / "intake.bpmn").read_bytes()
-    broken = original.replace(b'<bpmn:lane id="dinkes"', b'<bpmn:lane id="kantin"')
+    broken = original.replace(
+        b'<bpmn:lane id="dinkes" name="Dinkes"', b'<bpmn:lane id="kantin" name="Kantin"'
+    )
     with pytest.raises(DeploymentFailed) as refused:
         eng.deploy(_files(intake_bpmn=broken), actor="designer")
     assert [e.element_id for e in refused.value.errors if e.code == "LTSA-D008"] == ["health_check"]

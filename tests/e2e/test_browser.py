@@ -77,7 +77,9 @@ def test_designer_uploads_and_deploys_a_process(
 
     broken = tmp_path / "broken.bpmn"
     broken.write_text(
-        (E2E_BPMN / "pengaduan.bpmn").read_text().replace('lane id="pengaduan"', 'lane id="x"')
+        (E2E_BPMN / "pengaduan.bpmn")
+        .read_text()
+        .replace('lane id="pengaduan" name="Pengaduan"', 'lane id="x" name="X"')
     )
     page.set_input_files("#files", [str(broken)])
     page.click("button[value=deploy]")  # the lane is no desk: refused with errors

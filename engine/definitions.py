@@ -207,39 +207,35 @@ def _lane_ids(root: etree._Element) -> dict[str, str]:
     return lanes
 
 
+_REFERENCES = (
+    # (tag or None for any element, attribute, what it is, how to fix it)
+    ("sequenceFlow", "sourceRef", "sourceRef", "reconnect the flow in the modeler"),
+    ("sequenceFlow", "targetRef", "targetRef", "reconnect the flow in the modeler"),
+    ("boundaryEvent", "attachedToRef", "attachedToRef", "attach the event to a task again"),
+    (None, "default", "default flow", "choose the gateway's default flow again in the modeler"),
+)
+
+
 def _reference_errors(root: etree._Element, filename: str) -> list[DeploymentError]:
     """Sequence flows, boundary events and gateway defaults that point nowhere."""
     ids = {e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
     errors = []
-    checks = (("sequenceFlow", ("sourceRef", "targetRef")), ("boundaryEvent", ("attachedToRef",)))
-    for tag, attributes in checks:
-        for element in root.iter(f"{{{BPMN_NS}}}{tag}"):
-            for attribute in attributes:
-                target = element.get(attribute)
-                if target is not None and target not in ids:
-                    errors.append(
-                        DeploymentError(
-                            filename,
-                            element_line(element),
-                            element.get("id"),
-                            "LTSA-D012",
-                            f"{attribute} points to {target!r}, which is not in the file",
-                            "reconnect the element in the modeler",
-                        )
+    for tag, attribute, what, hint in _REFERENCES:
+        elements = root.iter(f"{{{BPMN_NS}}}{tag}") if tag else root.iter()
+        for element in elements:
+            target = element.get(attribute) if isinstance(element.tag, str) else None
+            if target is not None and target not in ids:
+                message = f"{what} points to {target!r}, which is not in the file"
+                errors.append(
+                    DeploymentError(
+                        filename,
+                        element_line(element),
+                        element.get("id"),
+                        "LTSA-D012",
+                        message,
+                        hint,
                     )
-    for element in root.iter():
-        default = element.get("default") if isinstance(element.tag, str) else None
-        if default is not None and default not in ids:
-            errors.append(
-                DeploymentError(
-                    filename,
-                    element_line(element),
-                    element.get("id"),
-                    "LTSA-D012",
-                    f"default flow {default!r} is not in the file",
-                    "choose the gateway's default flow again in the modeler",
                 )
-            )
     return errors
 
 

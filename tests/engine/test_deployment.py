@@ -149,3 +149,23 @@ def test_form_fields_without_a_form_key_are_refused(eng: Engine) -> None:
         eng.deploy(_files(intake_bpmn=broken), actor="designer")
     (error,) = [e for e in refused.value.errors if e.code == "LTSA-D011"]
     assert error.element_id == "verify_ektp" and "formKey" in error.hint
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "element"),
+    [
+        (b'default="f_ok"', b'default="f_gone"', "eligible_gw"),
+        (b'attachedToRef="wait_job_order"', b'attachedToRef="gone"', "sla_timer"),
+        (b'sourceRef="register" targetRef="decide"', b'sourceRef="register" targetRef="x"', "f2"),
+    ],
+)
+def test_dangling_references_are_refused_naming_the_element(
+    eng: Engine, old: bytes, new: bytes, element: str
+) -> None:
+    original = (BPMN_DIR / "intake.bpmn").read_bytes()
+    assert old in original
+    with pytest.raises(DeploymentFailed) as refused:
+        eng.deploy(_files(intake_bpmn=original.replace(old, new)), actor="designer")
+    (error,) = refused.value.errors
+    assert (error.code, error.element_id, error.file) == ("LTSA-D012", element, "intake.bpmn")
+    assert error.line is not None and repr(new.split(b'"')[-2].decode()) in error.message

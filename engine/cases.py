@@ -200,12 +200,11 @@ class Engine:
                         "content_hash": version.content_hash,
                         "timezone": self.timezone,
                     }
-                    state.apply(EventKind.CASE_STARTED, now, None, payload)
                     case = CaseRow(
                         process_version_id=version.id,
                         process_key=process_key,
-                        status=state.status,
-                        rejection_reason=state.rejection_reason,
+                        status="active",
+                        rejection_reason=None,
                         revision=0,
                         head_hash=GENESIS_HASH,
                         state_digest="",
@@ -218,14 +217,12 @@ class Engine:
                     )
                     session.add(case)
                     session.flush()
-                    record(
+                    self._apply_and_record(
                         session,
                         case,
                         loaded,
                         state,
                         Input(EventKind.CASE_STARTED, now, actor, None, None, payload),
-                        before=Outstanding.none(),
-                        snapshot_every=self.snapshot_every,
                     )
                     keep(session, request, case.id, now)
             except IntegrityError:
@@ -468,9 +465,7 @@ class Engine:
                         break
                     timer = min(due, key=lambda t: (t.due_at, t.ref))
                     payload = {"due_at": timer.due_at.isoformat(), "noticed_at": now.isoformat()}
-                    before = Outstanding.of(state)
-                    state.apply(EventKind.TIMER_FIRED, timer.due_at, timer.ref, payload)
-                    record(
+                    self._apply_and_record(
                         session,
                         case,
                         loaded,
@@ -478,8 +473,6 @@ class Engine:
                         Input(
                             EventKind.TIMER_FIRED, timer.due_at, system, None, timer.ref, payload
                         ),
-                        before=before,
-                        snapshot_every=self.snapshot_every,
                     )
                     fired.append(timer.ref)
             self._remember(case_id, case.revision, state)
@@ -514,22 +507,33 @@ class Engine:
                         raise CaseNotActive(f"case {case_id} is {case.status}")
                     loaded = self.registry.loaded(session, case.process_version_id)
                     state = self._take_state(session, case, loaded)
-                    before = Outstanding.of(state)
-                    state.apply(kind, now, task_ref, payload)
-                    record(
+                    self._apply_and_record(
                         session,
                         case,
                         loaded,
                         state,
                         Input(kind, now, actor, desk, task_ref, payload),
-                        before=before,
-                        snapshot_every=self.snapshot_every,
                     )
                     keep(session, request, case_id, now)
             except IntegrityError:
                 raise Conflict(f"case {case_id} was changed by someone else; reload it") from None
             self._remember(case_id, case.revision, state)
             return self.reader.case_view(session, case)
+
+    def _apply_and_record(
+        self,
+        session: Session,
+        case: CaseRow,
+        loaded: LoadedVersion,
+        state: CaseState,
+        given: Input,
+    ) -> None:
+        """Apply one input to the locked case's state and record it (journal, projection)."""
+        before = Outstanding.of(state)
+        state.apply(given.kind, given.at, given.task_ref, given.payload)
+        record(
+            session, case, loaded, state, given, before=before, snapshot_every=self.snapshot_every
+        )
 
     # --- claims ---------------------------------------------------------------------
 

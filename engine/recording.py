@@ -50,11 +50,6 @@ class Outstanding:
             {t.ref: t.due_at for t in state.waiting_timers()},
         )
 
-    @classmethod
-    def none(cls) -> Outstanding:
-        """A case that has not started."""
-        return cls(frozenset(), {})
-
 
 def record(
     session: Session,

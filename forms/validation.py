@@ -7,6 +7,9 @@ not kept, and a field that is visible and required must be given.
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -21,12 +24,37 @@ if TYPE_CHECKING:
     from forms.model import Form
 
 
+_SCHEMA_CACHE_SIZE = 512
+_schemas: OrderedDict[tuple[int, str, str], tuple[Form, Schema]] = OrderedDict()
+_schemas_lock = threading.Lock()
+
+
 def marshmallow_schema(form: Form, locale: str, current: Mapping[str, Any]) -> Schema:
     """Return a marshmallow schema checking each declared field's type and constraints.
 
     ``current`` is the case data before the submission (a kept document reference
     must match it). Unknown keys raise; conditional rules are applied by `validate`.
+    Schemas are built once per form, locale and kept documents, then reused:
+    building one costs more than validating with it.
     """
+    kept = json.dumps(
+        [current.get(f.id) for f in form.fields if f.type == "file"], sort_keys=True, default=str
+    )
+    key = (id(form), locale, kept)
+    with _schemas_lock:
+        cached = _schemas.get(key)
+        if cached is not None and cached[0] is form:
+            _schemas.move_to_end(key)
+            return cached[1]
+    schema = _build_schema(form, locale, current)
+    with _schemas_lock:
+        _schemas[key] = (form, schema)
+        while len(_schemas) > _SCHEMA_CACHE_SIZE:
+            _schemas.popitem(last=False)
+    return schema
+
+
+def _build_schema(form: Form, locale: str, current: Mapping[str, Any]) -> Schema:
     declared = {
         field.id: TYPES[field.type].marshmallow_field(
             field, partial(message, locale, label=field.label_for(locale)), current.get(field.id)

@@ -122,9 +122,9 @@ class EventRow(Base):
     """One journal event: an input the case received, hash-chained per case."""
 
     __tablename__ = "journal_events"
-    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)  # also the index by case
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     seq: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(40))
     format_version: Mapped[int] = mapped_column(Integer)
@@ -155,9 +155,10 @@ class TaskRow(Base):
     __table_args__ = (
         UniqueConstraint("case_id", "ref"),
         Index("ix_tasks_inbox", "state", "desk", "created_at"),
+        Index("ix_tasks_case_state", "case_id", "state"),  # a case's ready tasks
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     ref: Mapped[str] = mapped_column(String(400))
     name: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(400))

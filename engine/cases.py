@@ -13,12 +13,13 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -45,7 +46,15 @@ from engine.journal import (
     JournalEvent,
 )
 from engine.reading import Reader, event_from_row, form_key
-from engine.recording import Input, Outstanding, record
+from engine.recording import (
+    CaseHead,
+    Input,
+    Outstanding,
+    insert_case,
+    lock_case,
+    record,
+    task_for_input,
+)
 from engine.registry import Registry
 from engine.state import DEFAULT_TIMEZONE, CaseState, LoadedVersion
 from engine.store.db import Database, default_url
@@ -53,8 +62,6 @@ from engine.store.models import (
     CaseRow,
     EventRow,
     SnapshotRow,
-    TaskRow,
-    TimerRow,
 )
 from engine.timers import lease_due_timers
 from engine.users import Users
@@ -64,6 +71,24 @@ __all__ = ["Engine", "JournalDiverged"]
 
 SNAPSHOT_EVERY = 10
 CACHE_SIZE = 256
+
+
+@contextmanager
+def _transaction(session: Session) -> Iterator[Connection]:
+    """One transaction on `session` (joining one a read began): commit, or roll back on error.
+
+    The session stays usable afterwards, for a retry or the next transaction.
+    """
+    try:
+        yield session.connection()
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+class _TimersDue(Exception):  # noqa: N818 - a signal inside the write path, never raised out
+    """The case has timers due: journal them (own transaction) before the input."""
 
 
 class JournalDiverged(EngineError):
@@ -200,7 +225,9 @@ class Engine:
                         "content_hash": version.content_hash,
                         "timezone": self.timezone,
                     }
-                    case = CaseRow(
+                    connection = session.connection()
+                    case = insert_case(
+                        connection,
                         process_version_id=version.id,
                         process_key=process_key,
                         status="active",
@@ -215,23 +242,22 @@ class Engine:
                         updated_at=now,
                         started_by=actor.name,
                     )
-                    session.add(case)
-                    session.flush()
                     self._apply_and_record(
-                        session,
+                        connection,
                         case,
                         loaded,
                         state,
                         Input(EventKind.CASE_STARTED, now, actor, None, None, payload),
                     )
                     keep(session, request, case.id, now)
+                    view = self.reader.case_view(session, case)
             except IntegrityError:
                 done = self._already_done(request)
                 if done is None:
                     raise
                 return done
             self._remember(case.id, case.revision, state)
-            return self.reader.case_view(session, case)
+            return view
 
     def complete_task(
         self,
@@ -260,7 +286,7 @@ class Engine:
         if done is not None:
             return done
         with self.db.session() as session:
-            task = session.get(TaskRow, task_id)
+            task = task_for_input(session.connection(), task_id)
             if task is None:
                 raise NotFound(f"task {task_id} does not exist")
             if not actor.may_act_at(task.desk):
@@ -273,24 +299,23 @@ class Engine:
             if task.assignee is not None and task.assignee != actor.name:
                 raise Conflict(f"task {task_id} is claimed by {task.assignee}")
             case_id, ref, desk = task.case_id, task.ref, task.desk
-            case = session.get(CaseRow, case_id)
-            assert case is not None
-            form = self.registry.loaded(session, case.process_version_id).bundle.forms.get(
+            form = self.registry.loaded(session, task.process_version_id).bundle.forms.get(
                 form_key(ref)
             )
-            current = dict(case.data)
-        cleaned = self._validate_form(form, data, current, locale)
-        stored = check_data(self.documents.store_uploads(cleaned))
-        return self._apply_input(
-            case_id,
-            EventKind.TASK_COMPLETED,
-            actor,
-            desk=desk,
-            task_ref=ref,
-            payload={"data": stored},
-            expected_revision=expected_revision,
-            request=request,
-        )
+            current = dict(task.case_data)
+            cleaned = self._validate_form(form, data, current, locale)
+            stored = check_data(self.documents.store_uploads(cleaned))
+            return self._apply_input(
+                case_id,
+                EventKind.TASK_COMPLETED,
+                actor,
+                desk=desk,
+                task_ref=ref,
+                payload={"data": stored},
+                expected_revision=expected_revision,
+                request=request,
+                session=session,
+            )
 
     @staticmethod
     def _validate_form(
@@ -394,23 +419,46 @@ class Engine:
         expected_revision: int | None = None,
         timer_ref: str | None = None,
         request: Request | None = None,
+        session: Session | None = None,
     ) -> CaseView:
         """Journal the timers due by now, then apply the input (each in its own transaction).
 
         A timer fires as its own `timer_fired` event at its due time, whether a
         worker notices it first or another input reaches the case first; the
         workflow never fires a timer silently inside someone else's input.
+        Every transaction runs on `session` (the caller's, which may have read
+        the task already, or a new one).
         """
         known_id(case_id, "case")
+        if session is None:
+            with self.db.session() as own:
+                return self._apply_input(
+                    case_id,
+                    kind,
+                    actor,
+                    payload=payload,
+                    desk=desk,
+                    task_ref=task_ref,
+                    expected_revision=expected_revision,
+                    timer_ref=timer_ref,
+                    request=request,
+                    session=own,
+                )
         now = self.clock.now()
-        fired = self._retrying(case_id, lambda: self._fire_due(case_id, now))
+
+        def fire_due() -> list[str]:
+            assert session is not None
+            return self._fire_due(session, case_id, now)
+
         if kind is EventKind.TIMER_FIRED:
-            if timer_ref not in fired:
+            if timer_ref not in self._retrying(case_id, fire_due):
                 raise Conflict(f"timer {timer_ref} is not due or already fired")
             return self.get_case(case_id)
-        return self._retrying(
-            case_id,
-            lambda: self._apply_once(
+
+        def attempt() -> CaseView:
+            assert session is not None
+            return self._apply_once(
+                session,
                 case_id,
                 kind,
                 actor,
@@ -420,8 +468,14 @@ class Engine:
                 task_ref=task_ref,
                 expected_revision=expected_revision,
                 request=request,
-            ),
-        )
+            )
+
+        for _ in range(RETRIES):
+            try:
+                return self._retrying(case_id, attempt)
+            except _TimersDue:
+                self._retrying(case_id, fire_due)
+        raise Conflict(f"case {case_id} is busy firing its timers; try again")
 
     @staticmethod
     def _retrying(case_id: int, attempt_once: Callable[[], _T]) -> _T:
@@ -435,51 +489,37 @@ class Engine:
                 time.sleep(0.01 * 2**attempt * (1 + random.random()))  # noqa: S311 - jitter
         raise AssertionError("unreachable")
 
-    def _fire_due(self, case_id: int, now: datetime) -> list[str]:
+    def _fire_due(self, session: Session, case_id: int, now: datetime) -> list[str]:
         """Fire the case's timers due by `now`, oldest first, each journaled at its due time."""
-        with self.db.session() as probe:
-            due_soon = probe.scalar(
-                select(TimerRow.id)
-                .where(
-                    TimerRow.case_id == case_id,
-                    TimerRow.state == "waiting",
-                    TimerRow.due_at <= now,
+        fired: list[str] = []
+        state: CaseState | None = None
+        with _transaction(session) as connection:
+            case = lock_case(connection, case_id)
+            if case.status != "active":
+                return []
+            loaded = self.registry.loaded(session, case.process_version_id)
+            state = self._take_state(session, case, loaded)
+            system = Actor("system:timer", Role.SYSTEM)
+            for _ in range(MAX_TIMERS_PER_CATCH_UP):
+                due = [t for t in state.waiting_timers() if t.due_at <= now]
+                if not due or state.status != "active":
+                    break
+                timer = min(due, key=lambda t: (t.due_at, t.ref))
+                payload = {"due_at": timer.due_at.isoformat(), "noticed_at": now.isoformat()}
+                self._apply_and_record(
+                    connection,
+                    case,
+                    loaded,
+                    state,
+                    Input(EventKind.TIMER_FIRED, timer.due_at, system, None, timer.ref, payload),
                 )
-                .limit(1)
-            )
-        if due_soon is None:
-            return []
-        with self.db.session() as session:
-            fired: list[str] = []
-            state: CaseState | None = None
-            with session.begin():
-                case = self._lock_case(session, case_id)
-                if case.status != "active":
-                    return []
-                loaded = self.registry.loaded(session, case.process_version_id)
-                state = self._take_state(session, case, loaded)
-                system = Actor("system:timer", Role.SYSTEM)
-                for _ in range(MAX_TIMERS_PER_CATCH_UP):
-                    due = [t for t in state.waiting_timers() if t.due_at <= now]
-                    if not due or state.status != "active":
-                        break
-                    timer = min(due, key=lambda t: (t.due_at, t.ref))
-                    payload = {"due_at": timer.due_at.isoformat(), "noticed_at": now.isoformat()}
-                    self._apply_and_record(
-                        session,
-                        case,
-                        loaded,
-                        state,
-                        Input(
-                            EventKind.TIMER_FIRED, timer.due_at, system, None, timer.ref, payload
-                        ),
-                    )
-                    fired.append(timer.ref)
-            self._remember(case_id, case.revision, state)
-            return fired
+                fired.append(timer.ref)
+        self._remember(case_id, case.revision, state)
+        return fired
 
     def _apply_once(
         self,
+        session: Session,
         case_id: int,
         kind: EventKind,
         actor: Actor,
@@ -492,38 +532,41 @@ class Engine:
         request: Request | None,
     ) -> CaseView:
         state: CaseState | None = None
-        with self.db.session() as session:
-            try:
-                with session.begin():
-                    case = self._lock_case(session, case_id)
-                    if request is not None and kept_case(session, request) is not None:
-                        return self.reader.case_view(session, case)
-                    if expected_revision is not None and case.revision != expected_revision:
-                        raise Conflict(
-                            f"case {case_id} is at revision {case.revision}, "
-                            f"not {expected_revision}: reload it"
-                        )
-                    if case.status != "active":
-                        raise CaseNotActive(f"case {case_id} is {case.status}")
-                    loaded = self.registry.loaded(session, case.process_version_id)
-                    state = self._take_state(session, case, loaded)
-                    self._apply_and_record(
-                        session,
-                        case,
-                        loaded,
-                        state,
-                        Input(kind, now, actor, desk, task_ref, payload),
+        try:
+            with _transaction(session) as connection:
+                case = lock_case(connection, case_id)
+                if request is not None and kept_case(session, request) is not None:
+                    return self.reader.case_view(session, case)
+                loaded = self.registry.loaded(session, case.process_version_id)
+                state = self._take_state(session, case, loaded)
+                if any(timer.due_at <= now for timer in state.waiting_timers()):
+                    self._remember(case_id, case.revision, state)
+                    raise _TimersDue
+                if expected_revision is not None and case.revision != expected_revision:
+                    raise Conflict(
+                        f"case {case_id} is at revision {case.revision}, "
+                        f"not {expected_revision}: reload it"
                     )
-                    keep(session, request, case_id, now)
-            except IntegrityError:
-                raise Conflict(f"case {case_id} was changed by someone else; reload it") from None
-            self._remember(case_id, case.revision, state)
-            return self.reader.case_view(session, case)
+                if case.status != "active":
+                    raise CaseNotActive(f"case {case_id} is {case.status}")
+                self._apply_and_record(
+                    connection,
+                    case,
+                    loaded,
+                    state,
+                    Input(kind, now, actor, desk, task_ref, payload),
+                )
+                keep(session, request, case_id, now)
+                view = self.reader.case_view(session, case)
+        except IntegrityError:
+            raise Conflict(f"case {case_id} was changed by someone else; reload it") from None
+        self._remember(case_id, case.revision, state)
+        return view
 
     def _apply_and_record(
         self,
-        session: Session,
-        case: CaseRow,
+        connection: Connection,
+        case: CaseHead,
         loaded: LoadedVersion,
         state: CaseState,
         given: Input,
@@ -532,7 +575,13 @@ class Engine:
         before = Outstanding.of(state)
         state.apply(given.kind, given.at, given.task_ref, given.payload)
         record(
-            session, case, loaded, state, given, before=before, snapshot_every=self.snapshot_every
+            connection,
+            case,
+            loaded,
+            state,
+            given,
+            before=before,
+            snapshot_every=self.snapshot_every,
         )
 
     # --- claims ---------------------------------------------------------------------
@@ -570,19 +619,7 @@ class Engine:
             assert case is not None
             return self.reader.case_view(session, case)
 
-    def _lock_case(self, session: Session, case_id: int) -> CaseRow:
-        if self.db.is_sqlite:
-            # A write first takes SQLite's write lock, so the read below sees
-            # the latest commit and a second writer waits instead of failing.
-            session.execute(update(CaseRow).where(CaseRow.id == case_id).values(id=CaseRow.id))
-            case = session.get(CaseRow, case_id, populate_existing=True)
-        else:
-            case = session.get(CaseRow, case_id, with_for_update=True, populate_existing=True)
-        if case is None:
-            raise NotFound(f"case {case_id} does not exist")
-        return case
-
-    def _take_state(self, session: Session, case: CaseRow, loaded: LoadedVersion) -> CaseState:
+    def _take_state(self, session: Session, case: CaseHead, loaded: LoadedVersion) -> CaseState:
         """The case's state at its current revision: from the cache or rebuilt."""
         with self._cache_lock:
             cached = self._cache.pop(case.id, None)
@@ -591,7 +628,12 @@ class Engine:
         return self.rebuild_state(session, case, loaded)
 
     def rebuild_state(
-        self, session: Session, case: CaseRow, loaded: LoadedVersion, *, check: bool = True
+        self,
+        session: Session,
+        case: CaseRow | CaseHead,
+        loaded: LoadedVersion,
+        *,
+        check: bool = True,
     ) -> CaseState:
         """Load the latest snapshot and replay the journal events after it."""
         snapshot = session.get(SnapshotRow, case.id)

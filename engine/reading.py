@@ -7,16 +7,18 @@ table: listing an inbox never deserializes a workflow.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 import forms
 from engine.errors import NotFound, known_id
 from engine.journal import EventKind, JournalEvent, upcast
+from engine.recording import CaseHead, ready_task_rows
 from engine.registry import Registry
 from engine.store.db import Database
-from engine.store.models import CaseRow, EventRow, ProcessVersionRow, TaskRow
+from engine.store.models import CaseRow, EventRow, TaskRow
 from engine.views import CaseView, TaskView
 
 __all__ = ["Reader", "event_from_row", "form_key"]
@@ -88,21 +90,28 @@ class Reader:
             rows = session.scalars(query.limit(min(limit, 500)).offset(offset)).all()
             return [self.case_view(session, r, with_tasks=False) for r in rows]
 
-    def case_view(self, session: Session, case: CaseRow, *, with_tasks: bool = True) -> CaseView:
+    def case_view(
+        self, session: Session, case: CaseRow | CaseHead, *, with_tasks: bool = True
+    ) -> CaseView:
         """The public view of a case row, with its ready tasks."""
-        version = session.get(ProcessVersionRow, case.process_version_id)
         tasks: tuple[TaskView, ...] = ()
         if with_tasks:
-            rows = session.scalars(
-                select(TaskRow)
-                .where(TaskRow.case_id == case.id, TaskRow.state == "ready")
-                .order_by(TaskRow.id)
-            ).all()
-            tasks = tuple(self.task_view(session, r, case) for r in rows)
+            rows = ready_task_rows(session.connection(), case.id)
+            forms_of = self.registry.loaded(session, case.process_version_id).bundle.forms
+            tasks = tuple(
+                _task_view(
+                    r,
+                    case.process_key,
+                    case.applicant_name,
+                    case.nik,
+                    forms_of.get(form_key(r.ref)),
+                )
+                for r in rows
+            )
         return CaseView(
             id=case.id,
             process_key=case.process_key,
-            version=version.version if version else 0,
+            version=self.registry.number(session, case.process_version_id),
             status=case.status,
             rejection_reason=case.rejection_reason,
             data=dict(case.data),
@@ -173,7 +182,7 @@ class Reader:
 
 
 def _task_view(
-    row: TaskRow,
+    row: TaskRow | Row[Any],
     process_key: str,
     applicant_name: str | None,
     nik: str | None,

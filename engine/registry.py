@@ -32,6 +32,7 @@ class Registry:
         self.db = db
         self.clock = clock
         self._versions: dict[int, LoadedVersion] = {}
+        self._numbers: dict[int, int] = {}
 
     def validate(self, sources: Sequence[Path] | Sequence[SourceFile]) -> list[str]:
         """Check a deployment without storing it; return the process keys.
@@ -158,6 +159,16 @@ class Registry:
             what = f"process {key!r}" + (f" version {version}" if version else "")
             raise NotFound(f"{what} is not deployed")
         return row
+
+    def number(self, session: Session, version_id: int) -> int:
+        """The version number of a stored version id (cached: versions are immutable)."""
+        number = self._numbers.get(version_id)
+        if number is None:
+            row = session.get(ProcessVersionRow, version_id)
+            if row is None:
+                raise NotFound(f"process version {version_id} does not exist")
+            number = self._numbers[version_id] = row.version
+        return number
 
     def loaded(self, session: Session, version_id: int) -> LoadedVersion:
         """A stored version parsed and ready to run (cached: versions are immutable)."""

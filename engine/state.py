@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import (
     CatchingEvent,
 )
@@ -105,6 +106,7 @@ class CaseState:
     timezone: str = DEFAULT_TIMEZONE
     visited: list[str] = field(default_factory=list)
     _scan: _Scan | None = field(default=None, repr=False, compare=False)
+    _timers: bool | None = field(default=None, repr=False, compare=False)
 
     # --- construction -----------------------------------------------------
 
@@ -371,8 +373,13 @@ class CaseState:
         # do_engine_steps ends by refreshing timers; a timer that fired there
         # leaves its successors ready, so run once more only when it did.
         self.workflow.do_engine_steps(will_complete_task=count_step)
-        if self.workflow._do_engine_steps(will_complete_task=count_step):
+        if self._has_timers() and self.workflow._do_engine_steps(will_complete_task=count_step):
             self.workflow.do_engine_steps(will_complete_task=count_step)
+
+    def _has_timers(self) -> bool:
+        if self._timers is None:
+            self._timers = _has_timers(self.workflow)
+        return self._timers
 
     def _prune(self) -> None:
         """Drop finished history no pending task can need, so cost stays flat.
@@ -409,6 +416,15 @@ class CaseState:
             self.rejection_reason = str(reason)
         else:
             self.status = "completed"
+
+
+def _has_timers(workflow: BpmnWorkflow) -> bool:
+    """Whether the workflow's process (or one it calls) has a timer event."""
+    return any(
+        isinstance(getattr(task_spec, "event_definition", None), TimerEventDefinition)
+        for spec in (workflow.spec, *workflow.subprocess_specs.values())
+        for task_spec in spec.task_specs.values()
+    )
 
 
 def _prune_tree(workflow: Any) -> None:

@@ -549,7 +549,7 @@ class Engine:
                     )
                 if case.status != "active":
                     raise CaseNotActive(f"case {case_id} is {case.status}")
-                self._apply_and_record(
+                ready = self._apply_and_record(
                     connection,
                     case,
                     loaded,
@@ -557,7 +557,7 @@ class Engine:
                     Input(kind, now, actor, desk, task_ref, payload),
                 )
                 keep(session, request, case_id, now)
-                view = self.reader.case_view(session, case)
+                view = self.reader.case_view(session, case, ready=ready)
         except IntegrityError:
             raise Conflict(f"case {case_id} was changed by someone else; reload it") from None
         self._remember(case_id, case.revision, state)
@@ -570,11 +570,14 @@ class Engine:
         loaded: LoadedVersion,
         state: CaseState,
         given: Input,
-    ) -> None:
-        """Apply one input to the locked case's state and record it (journal, projection)."""
+    ) -> list[Any] | None:
+        """Apply one input to the locked case's state and record it (journal, projection).
+
+        Returns the ready task rows when all are new (see `record`).
+        """
         before = Outstanding.of(state)
         state.apply(given.kind, given.at, given.task_ref, given.payload)
-        record(
+        return record(
             connection,
             case,
             loaded,

@@ -6,7 +6,7 @@ table: listing an inbox never deserializes a workflow.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Row, select
@@ -91,12 +91,17 @@ class Reader:
             return [self.case_view(session, r, with_tasks=False) for r in rows]
 
     def case_view(
-        self, session: Session, case: CaseRow | CaseHead, *, with_tasks: bool = True
+        self,
+        session: Session,
+        case: CaseRow | CaseHead,
+        *,
+        with_tasks: bool = True,
+        ready: Sequence[Any] | None = None,
     ) -> CaseView:
-        """The public view of a case row, with its ready tasks."""
+        """The public view of a case row, with its ready tasks (read unless `ready` gives them)."""
         tasks: tuple[TaskView, ...] = ()
         if with_tasks:
-            rows = ready_task_rows(session.connection(), case.id)
+            rows = ready_task_rows(session.connection(), case.id) if ready is None else ready
             forms_of = self.registry.loaded(session, case.process_version_id).bundle.forms
             tasks = tuple(
                 _task_view(

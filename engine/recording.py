@@ -77,25 +77,15 @@ _LOCK = (
 )
 _INSERT_CASE = insert(_CASES).returning(*_HEAD_COLUMNS)
 _INSERT_EVENT = insert(_EVENTS)
-_UPDATE_CASE = (
+_HEAD_FIELDS = ("revision", "head_hash", "state_digest", "updated_at", "data")
+# Columns that rarely change, most of them indexed: set only when they do, as
+# an UPDATE naming an indexed column rewrites its index entries regardless.
+_INDEXED_FIELDS = ("status", "rejection_reason", "applicant_name", "nik")
+_UPDATE_CASE, _UPDATE_CASE_INDEXED = (
     update(_CASES)
     .where(_cases.id == bindparam("p_case_id"))
-    .values(
-        {
-            name: bindparam(f"p_{name}")
-            for name in (
-                "revision",
-                "head_hash",
-                "state_digest",
-                "status",
-                "rejection_reason",
-                "updated_at",
-                "data",
-                "applicant_name",
-                "nik",
-            )
-        }
-    )
+    .values({name: bindparam(f"p_{name}") for name in fields})
+    for fields in (_HEAD_FIELDS, _HEAD_FIELDS + _INDEXED_FIELDS)
 )
 _CLOSE_TASK = (
     update(_TASKS)
@@ -112,7 +102,7 @@ _CLOSE_TASK = (
         completed_by=bindparam("p_by"),
     )
 )
-_INSERT_TASK = insert(_TASKS)
+_INSERT_TASK = insert(_TASKS).returning(*_TASKS.c)
 _MOVE_TIMER = (
     update(_TIMERS)
     .where(and_(_timers.case_id == bindparam("p_case_id"), _timers.ref == bindparam("p_ref")))
@@ -202,8 +192,12 @@ def record(
     *,
     before: Outstanding,
     snapshot_every: int,
-) -> None:
-    """Append the event, update the case row, projection and timers, snapshot when due."""
+) -> list[Any] | None:
+    """Append the event, update the case row, projection and timers, snapshot when due.
+
+    Returns the case's ready task rows when every one of them is new (as
+    inserted), or None when some were ready before: then read them.
+    """
     seq = case.revision + 1
     digest = state.digest()
     event = JournalEvent(
@@ -238,6 +232,7 @@ def record(
         },
     )
     data = state.data()
+    indexed_before = (case.status, case.rejection_reason, case.applicant_name, case.nik)
     case.revision = seq
     case.head_hash = chained
     case.state_digest = digest
@@ -247,24 +242,24 @@ def record(
     case.data = json.loads(json.dumps(data, default=str))
     case.applicant_name = _text_or_none(data.get("full_name"))
     case.nik = _text_or_none(data.get("nik"))
-    connection.execute(
-        _UPDATE_CASE,
-        {
-            "p_case_id": case.id,
-            "p_revision": seq,
-            "p_head_hash": chained,
-            "p_state_digest": digest,
-            "p_status": case.status,
-            "p_rejection_reason": case.rejection_reason,
-            "p_updated_at": given.at,
-            "p_data": case.data,
-            "p_applicant_name": case.applicant_name,
-            "p_nik": case.nik,
-        },
-    )
-    _project(connection, case.id, loaded, state, given, before)
+    indexed = (case.status, case.rejection_reason, case.applicant_name, case.nik)
+    values = {
+        "p_case_id": case.id,
+        "p_revision": seq,
+        "p_head_hash": chained,
+        "p_state_digest": digest,
+        "p_updated_at": given.at,
+        "p_data": case.data,
+    }
+    if indexed == indexed_before:
+        connection.execute(_UPDATE_CASE, values)
+    else:
+        values.update((f"p_{name}", v) for name, v in zip(_INDEXED_FIELDS, indexed, strict=True))
+        connection.execute(_UPDATE_CASE_INDEXED, values)
+    ready = _project(connection, case.id, loaded, state, given, before)
     if seq == 1 or seq % snapshot_every == 0 or state.status != "active":
         _snapshot(connection, case.id, seq, state, digest)
+    return ready
 
 
 def _snapshot(
@@ -286,8 +281,11 @@ def _project(
     state: CaseState,
     given: Input,
     before: Outstanding,
-) -> None:
-    """Make the tasks and timers tables match the workflow, by difference."""
+) -> list[Any] | None:
+    """Make the tasks and timers tables match the workflow, by difference.
+
+    Returns the ready task rows when all are new, None when some were kept.
+    """
     after = Outstanding.of(state)
     closed = []
     for ref in sorted(before.ready - after.ready):
@@ -303,23 +301,23 @@ def _project(
         )
     if closed:
         connection.execute(_CLOSE_TASK, closed)
-    new_tasks = [t for t in state.ready_tasks() if t.ref not in before.ready]
-    if new_tasks:
-        connection.execute(
-            _INSERT_TASK,
-            [
-                {
-                    "case_id": case_id,
-                    "ref": task.ref,
-                    "name": task.name,
-                    "title": loaded.bundle.titles.get((task.process, task.name), task.name),
-                    "desk": loaded.bundle.desks.get((task.process, task.name)),
-                    "state": "ready",
-                    "created_at": given.at,
-                }
-                for task in new_tasks
-            ],
-        )
+    ready = state.ready_tasks()
+    new_tasks = [t for t in ready if t.ref not in before.ready]
+    rows = [
+        {
+            "case_id": case_id,
+            "ref": task.ref,
+            "name": task.name,
+            "title": loaded.bundle.titles.get((task.process, task.name), task.name),
+            "desk": loaded.bundle.desks.get((task.process, task.name)),
+            "state": "ready",
+            "created_at": given.at,
+        }
+        for task in new_tasks
+    ]
+    inserted: list[Any] = []
+    for row in rows:  # one at a time: a batch with RETURNING costs more than one statement
+        inserted.extend(connection.execute(_INSERT_TASK, row).all())
     moved, ended = [], []
     for ref, due_at in before.timers.items():
         if ref in after.timers:
@@ -348,6 +346,7 @@ def _project(
                 for r, d in new_timers
             ],
         )
+    return inserted if len(inserted) == len(ready) else None
 
 
 def _text_or_none(value: Any) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -17,7 +18,11 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.event_definition import (
     TimerConditionalEventDefinitionConverter,
 )
-from SpiffWorkflow.bpmn.serializer.default.workflow import TaskConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnWorkflowConverter,
+    TaskConverter,
+    WorkflowConverter,
+)
 from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
@@ -56,6 +61,7 @@ __all__ = [
     "timer_value",
     "iter_all_tasks",
     "serializer",
+    "state_to_dict",
 ]
 
 
@@ -274,9 +280,38 @@ class _TaskConverter(TaskConverter):  # type: ignore[misc]
         return dct
 
 
+_specs_included: ContextVar[bool] = ContextVar("specs_included", default=True)
+
+
+class _WorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
+    """SpiffWorkflow's workflow converter, able to leave the specs out.
+
+    A case's snapshot needs only its tasks and data: the process version
+    holds the specs, and converting them is most of the cost of a snapshot.
+    """
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        if _specs_included.get():
+            return cast(dict[str, Any], super().to_dict(workflow))
+        dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+
+def state_to_dict(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The serialized workflow without `spec` and `subprocess_specs`."""
+    token = _specs_included.set(False)
+    try:
+        return cast(dict[str, Any], serializer.to_dict(workflow))
+    finally:
+        _specs_included.reset(token)
+
+
 def _make_serializer() -> BpmnWorkflowSerializer:
     config = dict(CAMUNDA_CONFIG)
     config[Task] = _TaskConverter
+    config[BpmnWorkflow] = _WorkflowConverter
     for clock_class in _CLOCK_TIMERS.values():
         config[clock_class] = TimerConditionalEventDefinitionConverter
     config[LtsaMessage] = MessageEventDefinitionConverter

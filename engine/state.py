@@ -29,7 +29,7 @@ from engine.clock import applying_input_at, input_time
 from engine.definitions import ProcessBundle
 from engine.errors import Conflict, EngineError
 from engine.journal import EventKind, canonical_json, sha256_hex
-from engine.spiff import external_message, iter_all_tasks, serializer
+from engine.spiff import external_message, iter_all_tasks, serializer, state_to_dict
 
 __all__ = ["CaseState", "LoadedVersion", "ProcessError", "ReadyTask", "WaitingTimer"]
 
@@ -127,12 +127,9 @@ class CaseState:
 
     def to_json(self) -> str:
         """Serialize the whole state (workflow without its specs)."""
-        workflow = serializer.to_dict(self.workflow)
-        workflow.pop("spec", None)
-        workflow.pop("subprocess_specs", None)
         return json.dumps(
             {
-                "workflow": workflow,
+                "workflow": state_to_dict(self.workflow),
                 "refs": self.refs,
                 "counters": self.counters,
                 "status": self.status,

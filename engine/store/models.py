@@ -103,7 +103,7 @@ class CaseRow(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
     process_key: Mapped[str] = mapped_column(String(200), index=True)
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # indexed by ix_cases_status_version
     rejection_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     revision: Mapped[int] = mapped_column(Integer)
     # sequence number of the last journal event; equals the revision.

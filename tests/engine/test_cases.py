@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +23,9 @@ from engine import (
     NotFound,
     ValidationFailed,
 )
+from engine.spiff import serializer
+from engine.state import CaseState
+from engine.store.models import CaseRow
 
 OFFICER = Actor("ani", "officer", ("disnaker", "dukcapil", "dinkes", "p3mi"))
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -342,3 +346,27 @@ def test_a_task_inside_a_called_process_lights_up_its_call_activity(
     passed, waiting = eng.case_path(case.id)
     assert {"upload", "docs"} <= set(waiting)
     assert eng.replay(case.id).active == tuple(waiting)
+
+
+def test_snapshot_is_the_workflow_without_its_specs_and_restores_the_same_case(
+    eng: Engine, clock: ManualClock
+) -> None:
+    case = walk_to_documents(eng, clock)  # inside the called process, after a timer
+    state = eng.workflow_state(case.id)
+    snapshot_json = state.to_json()
+
+    stock = serializer.to_dict(state.workflow)
+    assert {"spec", "subprocess_specs"} <= stock.keys()
+    without_specs = {k: v for k, v in stock.items() if k not in ("spec", "subprocess_specs")}
+    snapshot = json.loads(snapshot_json)["workflow"]
+    assert snapshot == json.loads(json.dumps(without_specs))
+    assert snapshot["subprocesses"]  # the called process's tasks are kept
+
+    with eng.db.session() as session:
+        row = session.get(CaseRow, case.id)
+        assert row is not None
+        loaded = eng.registry.loaded(session, row.process_version_id)
+    restored = CaseState.from_json(snapshot_json, loaded.bundle, loaded.spec_dicts)
+    assert restored.digest() == state.digest()
+    assert restored.to_json() == snapshot_json
+    assert [t.ref for t in restored.ready_tasks()] == ["documents/upload#1"]

@@ -50,6 +50,7 @@ from engine.recording import (
     CaseHead,
     Input,
     Outstanding,
+    StaleCase,
     insert_case,
     lock_case,
     record,
@@ -298,11 +299,11 @@ class Engine:
                 raise Conflict(f"task {task_id} is already {task.state}")
             if task.assignee is not None and task.assignee != actor.name:
                 raise Conflict(f"task {task_id} is claimed by {task.assignee}")
-            case_id, ref, desk = task.case_id, task.ref, task.desk
-            form = self.registry.loaded(session, task.process_version_id).bundle.forms.get(
+            case_id, ref, desk = task.case.id, task.ref, task.desk
+            form = self.registry.loaded(session, task.case.process_version_id).bundle.forms.get(
                 form_key(ref)
             )
-            current = dict(task.case_data)
+            current = dict(task.case.data)
             cleaned = self._validate_form(form, data, current, locale)
             stored = check_data(self.documents.store_uploads(cleaned))
             return self._apply_input(
@@ -315,6 +316,7 @@ class Engine:
                 expected_revision=expected_revision,
                 request=request,
                 session=session,
+                known=task.case,
             )
 
     @staticmethod
@@ -420,6 +422,7 @@ class Engine:
         timer_ref: str | None = None,
         request: Request | None = None,
         session: Session | None = None,
+        known: CaseHead | None = None,
     ) -> CaseView:
         """Journal the timers due by now, then apply the input (each in its own transaction).
 
@@ -427,7 +430,10 @@ class Engine:
         worker notices it first or another input reaches the case first; the
         workflow never fires a timer silently inside someone else's input.
         Every transaction runs on `session` (the caller's, which may have read
-        the task already, or a new one).
+        the task already, or a new one). With the case row as the caller read
+        it (`known`), the first attempt does not lock it: the journal's unique
+        (case, seq) and the revision check when the row is updated catch an
+        input recorded meanwhile, and the input is then applied again, locked.
         """
         known_id(case_id, "case")
         if session is None:
@@ -455,10 +461,13 @@ class Engine:
                 raise Conflict(f"timer {timer_ref} is not due or already fired")
             return self.get_case(case_id)
 
+        unlocked = [known] if known is not None else []
+
         def attempt() -> CaseView:
             assert session is not None
             return self._apply_once(
                 session,
+                unlocked.pop() if unlocked else None,
                 case_id,
                 kind,
                 actor,
@@ -475,6 +484,8 @@ class Engine:
                 return self._retrying(case_id, attempt)
             except _TimersDue:
                 self._retrying(case_id, fire_due)
+            except StaleCase:
+                continue  # another input came first: again, under the lock
         raise Conflict(f"case {case_id} is busy firing its timers; try again")
 
     @staticmethod
@@ -520,6 +531,7 @@ class Engine:
     def _apply_once(
         self,
         session: Session,
+        known: CaseHead | None,
         case_id: int,
         kind: EventKind,
         actor: Actor,
@@ -534,7 +546,7 @@ class Engine:
         state: CaseState | None = None
         try:
             with _transaction(session) as connection:
-                case = lock_case(connection, case_id)
+                case = known or lock_case(connection, case_id)
                 if request is not None and kept_case(session, request) is not None:
                     return self.reader.case_view(session, case)
                 loaded = self.registry.loaded(session, case.process_version_id)
@@ -558,8 +570,14 @@ class Engine:
                 )
                 keep(session, request, case_id, now)
                 view = self.reader.case_view(session, case, ready=ready)
-        except IntegrityError:
-            raise Conflict(f"case {case_id} was changed by someone else; reload it") from None
+        except (IntegrityError, EngineError) as exc:
+            if known is not None:
+                # Judged on the case as read, without the lock: the answer may be
+                # stale (a write came first) or wrong for the case as it is now.
+                raise StaleCase(f"case {case_id}: again, locked") from None
+            if isinstance(exc, IntegrityError):
+                raise Conflict(f"case {case_id} was changed by someone else; reload it") from None
+            raise
         self._remember(case_id, case.revision, state)
         return view
 

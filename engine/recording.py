@@ -23,13 +23,28 @@ from engine.state import CaseState, LoadedVersion
 from engine.store.models import Base, CaseRow, EventRow, SnapshotRow, TaskRow, TimerRow
 from engine.views import Actor
 
-__all__ = ["CaseHead", "Input", "Outstanding", "insert_case", "lock_case", "record"]
+__all__ = [
+    "CaseHead",
+    "Input",
+    "Outstanding",
+    "StaleCase",
+    "TaskToComplete",
+    "insert_case",
+    "lock_case",
+    "ready_task_rows",
+    "record",
+    "task_for_input",
+]
 
 _CASES, _EVENTS, _TASKS, _TIMERS, _SNAPSHOTS = (
     Base.metadata.tables[row.__tablename__]
     for row in (CaseRow, EventRow, TaskRow, TimerRow, SnapshotRow)
 )
 _cases, _tasks, _timers, _snapshots = _CASES.c, _TASKS.c, _TIMERS.c, _SNAPSHOTS.c
+
+
+class StaleCase(Exception):  # noqa: N818 - a signal to the write path, which retries locked
+    """The case row changed since it was read: another input was recorded first."""
 
 
 @dataclass
@@ -83,7 +98,7 @@ _HEAD_FIELDS = ("revision", "head_hash", "state_digest", "updated_at", "data")
 _INDEXED_FIELDS = ("status", "rejection_reason", "applicant_name", "nik")
 _UPDATE_CASE, _UPDATE_CASE_INDEXED = (
     update(_CASES)
-    .where(_cases.id == bindparam("p_case_id"))
+    .where(and_(_cases.id == bindparam("p_case_id"), _cases.revision == bindparam("p_read")))
     .values({name: bindparam(f"p_{name}") for name in fields})
     for fields in (_HEAD_FIELDS, _HEAD_FIELDS + _INDEXED_FIELDS)
 )
@@ -245,6 +260,7 @@ def record(
     indexed = (case.status, case.rejection_reason, case.applicant_name, case.nik)
     values = {
         "p_case_id": case.id,
+        "p_read": seq - 1,
         "p_revision": seq,
         "p_head_hash": chained,
         "p_state_digest": digest,
@@ -252,10 +268,12 @@ def record(
         "p_data": case.data,
     }
     if indexed == indexed_before:
-        connection.execute(_UPDATE_CASE, values)
+        updated = connection.execute(_UPDATE_CASE, values)
     else:
         values.update((f"p_{name}", v) for name, v in zip(_INDEXED_FIELDS, indexed, strict=True))
-        connection.execute(_UPDATE_CASE_INDEXED, values)
+        updated = connection.execute(_UPDATE_CASE_INDEXED, values)
+    if updated.rowcount != 1:
+        raise StaleCase(f"case {case.id} is no longer at revision {seq - 1}")
     ready = _project(connection, case.id, loaded, state, given, before)
     if seq == 1 or seq % snapshot_every == 0 or state.status != "active":
         _snapshot(connection, case.id, seq, state, digest)
@@ -354,20 +372,27 @@ def _text_or_none(value: Any) -> str | None:
 
 
 _TASK_FOR_INPUT = (
-    select(
-        _tasks.case_id,
-        _tasks.ref,
-        _tasks.desk,
-        _tasks.state,
-        _tasks.assignee,
-        _cases.process_version_id,
-        _cases.data.label("case_data"),
-    )
+    select(_tasks.ref, _tasks.desk, _tasks.state, _tasks.assignee, *_HEAD_COLUMNS)
     .join_from(_TASKS, _CASES, _cases.id == _tasks.case_id)
     .where(_tasks.id == bindparam("p_task_id"))
 )
 
 
-def task_for_input(connection: Connection, task_id: int) -> Any:
-    """A task with what completing it needs of its case, or None."""
-    return connection.execute(_TASK_FOR_INPUT, {"p_task_id": task_id}).first()
+@dataclass(frozen=True)
+class TaskToComplete:
+    """A task as completing it needs it, with its case as read (not locked)."""
+
+    ref: str
+    desk: str | None
+    state: str
+    assignee: str | None
+    case: CaseHead
+
+
+def task_for_input(connection: Connection, task_id: int) -> TaskToComplete | None:
+    """A task with its case's row, read without a lock, or None."""
+    row = connection.execute(_TASK_FOR_INPUT, {"p_task_id": task_id}).first()
+    if row is None:
+        return None
+    ref, desk, state, assignee = row[:4]
+    return TaskToComplete(ref, desk, state, assignee, CaseHead(*row[4:]))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import json
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -370,3 +372,68 @@ def test_snapshot_is_the_workflow_without_its_specs_and_restores_the_same_case(
     assert restored.digest() == state.digest()
     assert restored.to_json() == snapshot_json
     assert [t.ref for t in restored.ready_tasks()] == ["documents/upload#1"]
+
+
+def _racing_reads(
+    monkeypatch: pytest.MonkeyPatch, race: Callable[[], object]
+) -> Callable[[], bool]:
+    """Run `race` once, right after the next completion read its task and case unlocked."""
+    import engine.cases
+
+    original = engine.cases.task_for_input
+    raced: list[bool] = []
+
+    def read_then_race(connection: Any, task_id: int) -> Any:
+        found = original(connection, task_id)
+        if not raced:
+            raced.append(True)
+            race()
+        return found
+
+    monkeypatch.setattr(engine.cases, "task_for_input", read_then_race)
+    return lambda: bool(raced)
+
+
+def test_an_input_recorded_after_the_unlocked_read_is_kept_and_this_one_applied_on_top(
+    make_engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    eng = make_engine(database_url)
+    eng.deploy([Path(__file__).parent / "bpmn"], actor="designer")
+    other = make_engine(database_url)  # another process, with its own cache
+    case = eng.start("intake", {}, OFFICER)
+    case = eng.complete_task(_task(case, "register"), {"full_name": "Siti", "age": 25}, OFFICER)
+    health, ektp = _task(case, "health_check"), _task(case, "verify_ektp")
+    raced = _racing_reads(
+        monkeypatch, lambda: other.complete_task(ektp, {"ektp_valid": True}, OFFICER)
+    )
+
+    case = eng.complete_task(health, {"health_result": "fit"}, OFFICER)
+
+    assert raced()
+    assert case.revision == 4  # start, register, the racing e-KTP check, this one
+    assert case.ready_tasks == ()  # both branches done: the case waits for the job order
+    events = eng.history(case.id)
+    assert [e.task_ref for e in events[2:]] == ["intake/verify_ektp#1", "intake/health_check#1"]
+    assert_consistent(eng, case.id)
+
+
+def test_a_task_completed_after_the_unlocked_read_is_a_conflict_and_changes_nothing(
+    make_engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    eng = make_engine(database_url)
+    eng.deploy([Path(__file__).parent / "bpmn"], actor="designer")
+    other = make_engine(database_url)
+    case = eng.start("intake", {}, OFFICER)
+    register = _task(case, "register")
+    _racing_reads(
+        monkeypatch,
+        lambda: other.complete_task(register, {"full_name": "Ani", "age": 31}, OFFICER),
+    )
+
+    with pytest.raises(Conflict):
+        eng.complete_task(register, {"full_name": "Siti", "age": 25}, OFFICER)
+
+    case = eng.get_case(case.id)
+    assert case.revision == 2
+    assert case.data["full_name"] == "Ani"
+    assert_consistent(eng, case.id)

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -388,12 +389,12 @@ class CaseState:
         finished and out of every pending join's reach; its inputs stay in
         the journal, and the path it took is kept in `visited`.
         """
-        for workflow in (self.workflow, *self.workflow.subprocesses.values()):
-            _prune_tree(workflow)
-        live_ids = {str(task_id) for task_id in self._all_task_ids()}
-        for task_id in [k for k in self.refs if k not in live_ids]:
-            del self.refs[task_id]
+        pruned = [_prune_tree(w) for w in (self.workflow, *self.workflow.subprocesses.values())]
+        if not any(pruned):
+            return
         present = self._all_task_ids()
+        for task_id in [k for k in self.refs if UUID(k) not in present]:
+            del self.refs[task_id]
         for parent_id, subprocess in list(self.workflow.subprocesses.items()):
             if parent_id not in present and subprocess.is_completed():
                 del self.workflow.subprocesses[parent_id]
@@ -424,43 +425,52 @@ def _has_timers(workflow: BpmnWorkflow) -> bool:
     )
 
 
-def _prune_tree(workflow: Any) -> None:
-    """Re-root a workflow's tree at the nearest finished common ancestor of its live tasks."""
-    unfinished = [
-        task for task in workflow.tasks.values() if task.state & TaskState.NOT_FINISHED_MASK
-    ]
+def _prune_tree(workflow: Any) -> bool:
+    """Re-root a workflow's tree at the nearest finished common ancestor of its live tasks.
+
+    Returns whether anything was dropped.
+    """
+    tasks = workflow.tasks
+    unfinished = [task for task in tasks.values() if task.state & TaskState.NOT_FINISHED_MASK]
     if not unfinished:
-        return
+        return False
     chain: list[Task] = []
     node = unfinished[0]
     while node is not None:
         chain.append(node)
-        node = node.parent
+        node = tasks.get(node._parent)
     chain.reverse()  # root first
-    index = {id(task): position for position, task in enumerate(chain)}
+    # where each task's line to the root meets the chain (filled as walked, so O(tree))
+    meets = {task.id: position for position, task in enumerate(chain)}
     lowest = len(chain) - 1
     for task in unfinished[1:]:
+        path = []
         node = task
-        while id(node) not in index:
-            node = node.parent
-        lowest = min(lowest, index[id(node)])
+        while node.id not in meets:
+            path.append(node.id)
+            node = tasks[node._parent]
+        position = meets[node.id]
+        for task_id in path:
+            meets[task_id] = position
+        lowest = min(lowest, position)
     while lowest > 0 and not chain[lowest].state & TaskState.FINISHED_MASK:
         lowest -= 1
     if lowest <= 1:
-        return  # already directly under the root
+        return False  # already directly under the root
     root, keep = chain[0], chain[lowest]
     kept: set[Any] = set()
     stack = [keep]
     while stack:
         task = stack.pop()
         kept.add(task.id)
-        stack.extend(task.children)
-    for task_id in [t for t in workflow.tasks if t not in kept and t != root.id]:
-        del workflow.tasks[task_id]
+        stack.extend(child for child in map(tasks.get, task._children) if child is not None)
+    for task_id in [t for t in tasks if t not in kept and t != root.id]:
+        del tasks[task_id]
     root._children = [keep.id]
     keep._parent = root.id
-    if workflow.last_task is not None and workflow.last_task.id not in workflow.tasks:
+    if workflow.last_task is not None and workflow.last_task.id not in tasks:
         workflow.last_task = None
+    return True
 
 
 def _describe(exc: BaseException) -> str:

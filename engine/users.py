@@ -11,10 +11,11 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 
 from engine.clock import Clock
 from engine.desks import Desk
@@ -49,6 +50,23 @@ class User:
 
 def _view(row: UserRow) -> User:
     return User(row.id, row.name, row.role, tuple(row.desks or ()), row.active)
+
+
+# Asked on every request (API token or session cookie): built once, run on a plain connection.
+_USER_COLUMNS = (UserRow.id, UserRow.name, UserRow.role, UserRow.desks, UserRow.active)
+_BY_TOKEN = (
+    select(*_USER_COLUMNS)
+    .join(ApiToken, ApiToken.user_id == UserRow.id)
+    .where(ApiToken.token_hash == bindparam("p_digest"))
+)
+_BY_ID = select(*_USER_COLUMNS).where(UserRow.id == bindparam("p_id"))
+
+
+def _user_of(row: Row[Any] | None) -> User | None:
+    if row is None:
+        return None
+    user_id, name, role, desks, active = tuple(row)
+    return User(user_id, name, role, tuple(desks or ()), active)
 
 
 def _token_digest(token: str) -> str:
@@ -115,9 +133,8 @@ class Users:
 
     def by_id(self, user_id: int) -> User | None:
         """A user by id, or None."""
-        with self.db.session() as session:
-            row = session.get(UserRow, user_id)
-            return _view(row) if row is not None else None
+        with self.db.engine.connect() as connection:
+            return _user_of(connection.execute(_BY_ID, {"p_id": user_id}).first())
 
     def list(self) -> list[User]:
         """Every user, by name."""
@@ -200,12 +217,8 @@ class Users:
 
     def for_token(self, token: str) -> User | None:
         """The active user an API token belongs to, or None."""
-        with self.db.session() as session:
-            row = session.scalar(
-                select(UserRow)
-                .join(ApiToken, ApiToken.user_id == UserRow.id)
-                .where(ApiToken.token_hash == _token_digest(token))
+        with self.db.engine.connect() as connection:
+            found = _user_of(
+                connection.execute(_BY_TOKEN, {"p_digest": _token_digest(token)}).first()
             )
-            if row is None or not row.active:
-                return None
-            return _view(row)
+        return found if found is not None and found.active else None

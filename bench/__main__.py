@@ -53,9 +53,9 @@ class Sizes:
 
 
 QUICK = Sizes(
-    loop_cases=3,
+    loop_cases=5,
     loop_iterations=20,
-    ltsa_cases=2,
+    ltsa_cases=3,
     growth_levels=(10, 100),
     http_completions=200,
     sqlite_cases=20_000,
@@ -149,18 +149,25 @@ def run(sizes: Sizes, workdir: Path) -> dict[str, Any]:
             ltsa_cost(makers[name], recorded if name == "naive" else ltsa_inputs(next(serial)), 1)
         loop_cost(makers["raw"], 1, 5)
 
-        _say("completion cost: loop and LTSA for each contender")
+        _say("completion cost: loop and LTSA for each contender, in interleaved rounds")
         results["loop"] = {}
         ltsa_ms: dict[str, float] = {}
-        for name, make in makers.items():
-            loop = summary(loop_cost(make, sizes.loop_cases, sizes.loop_iterations))
+        loop_costs: dict[str, list[float]] = {name: [] for name in makers}
+        ltsa_costs: dict[str, list[float]] = {name: [] for name in makers}
+        # One case per contender per round, so a change in the machine's load
+        # during the run falls on every contender alike.
+        for round_ in range(max(sizes.loop_cases, sizes.ltsa_cases)):
+            for name, make in makers.items():
+                if round_ < sizes.loop_cases:
+                    loop_costs[name].extend(loop_cost(make, 1, sizes.loop_iterations))
+                if round_ < sizes.ltsa_cases:
+                    inputs = ltsa_inputs(next(serial)) if name.startswith("engine") else recorded
+                    ltsa_costs[name].extend(ltsa_cost(make, inputs, 1))
+        for name in makers:
+            loop = summary(loop_costs[name])
             results["loop"][name] = loop
             results[f"{name}_ms"] = loop["median"]
-            costs = []
-            for _ in range(sizes.ltsa_cases):
-                inputs = ltsa_inputs(next(serial)) if name.startswith("engine") else recorded
-                costs.extend(ltsa_cost(make, inputs, 1))
-            ltsa_ms[name] = statistics.median(costs)
+            ltsa_ms[name] = statistics.median(ltsa_costs[name])
             _say(f"  {name}: loop {loop['median']:.2f} ms, LTSA {ltsa_ms[name]:.2f} ms")
         results["ltsa_ms"] = ltsa_ms
         results["sqlite_commit_floor_ms"] = sqlite_commit_floor(workdir / "floor.db")

@@ -277,7 +277,7 @@ def test_lost_cache_rebuilds_from_snapshot_and_journal(
     eng = make_engine(database_url, snapshot_every=3)
     eng.deploy([Path(__file__).parent / "bpmn"], actor="designer")
     case = walk_to_documents(eng, clock)
-    eng._cache.clear()
+    eng.writer.forget_cached()
     upload = {"name": "s.pdf", "content_base64": base64.b64encode(PDF).decode()}
     case = eng.complete_task(_task(case, "upload"), {"marital_status_letter": upload}, OFFICER)
     assert [t.name for t in case.ready_tasks] == ["final_check"]

@@ -53,7 +53,7 @@ def test_retry_racing_its_own_first_attempt_gets_the_case_not_a_conflict(
     task_id = case.ready_tasks[0].id
     data = {"full_name": "Siti", "age": 30}
     first_process = make_engine(postgres_url)  # the web process the first attempt reached
-    looked_up = pg_engine._already_done
+    looked_up = pg_engine.writer.already_done
 
     def first_attempt_commits_meanwhile(request: Any) -> Any:
         found = looked_up(request)  # not kept yet: the first attempt is still running
@@ -61,7 +61,7 @@ def test_retry_racing_its_own_first_attempt_gets_the_case_not_a_conflict(
         return found
 
     # Force the few-millisecond window between the key lookup and the task read.
-    monkeypatch.setattr(pg_engine, "_already_done", first_attempt_commits_meanwhile)
+    monkeypatch.setattr(pg_engine.writer, "already_done", first_attempt_commits_meanwhile)
     retried = pg_engine.complete_task(task_id, data, OFFICER, idempotency_key="lb-retry-1")
     completions = [e for e in pg_engine.history(case.id) if e.kind is EventKind.TASK_COMPLETED]
     assert retried.id == case.id

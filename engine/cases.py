@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
-
 import forms
 from engine.audit import Auditor, CaseReplay, Verification
 from engine.claims import set_assignee
@@ -37,11 +35,10 @@ from engine.journal import (
 )
 from engine.reading import Reader, form_key
 from engine.recording import (
-    CaseHead,
     task_for_input,
 )
 from engine.registry import Registry
-from engine.state import DEFAULT_TIMEZONE, CaseState, LoadedVersion
+from engine.state import DEFAULT_TIMEZONE, CaseState
 from engine.store.db import Database, default_url
 from engine.store.models import (
     CaseRow,
@@ -328,17 +325,6 @@ class Engine:
 
     # --- idempotency ---------------------------------------------------------------
 
-    def rebuild_state(
-        self,
-        session: Session,
-        case: CaseRow | CaseHead,
-        loaded: LoadedVersion,
-        *,
-        check: bool = True,
-    ) -> CaseState:
-        """Load the latest snapshot and replay the journal events after it."""
-        return self.writer.rebuild_state(session, case, loaded, check=check)
-
     # --- reading --------------------------------------------------------------------
 
     def get_case(self, case_id: int) -> CaseView:
@@ -419,6 +405,6 @@ class Engine:
             case = session.get(CaseRow, case_id)
             if case is None:
                 raise NotFound(f"case {case_id} does not exist")
-            return self.rebuild_state(
+            return self.writer.rebuild_state(
                 session, case, self.registry.loaded(session, case.process_version_id)
             )

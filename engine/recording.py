@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, insert, literal, select, update
+from sqlalchemy import Connection, Table, Update, and_, bindparam, insert, literal, select, update
 
 from engine.errors import NotFound
 from engine.journal import FORMAT_VERSION, EventKind, JournalEvent, event_hash
@@ -92,6 +92,23 @@ _LOCK = (
 )
 _INSERT_CASE = insert(_CASES).returning(*_HEAD_COLUMNS)
 _INSERT_EVENT = insert(_EVENTS)
+
+
+def _close(table: Table, live: str, **values: Any) -> Update:
+    """An UPDATE of one of a case's task or timer rows, by ref, while it is still `live`."""
+    return (
+        update(table)
+        .where(
+            and_(
+                table.c.case_id == bindparam("p_case_id"),
+                table.c.ref == bindparam("p_ref"),
+                table.c.state == literal(live),
+            )
+        )
+        .values(**values)
+    )
+
+
 _HEAD_FIELDS = ("revision", "head_hash", "state_digest", "updated_at", "data")
 # Columns that rarely change, most of them indexed: set only when they do, as
 # an UPDATE naming an indexed column rewrites its index entries regardless.
@@ -102,20 +119,12 @@ _UPDATE_CASE, _UPDATE_CASE_INDEXED = (
     .values({name: bindparam(f"p_{name}") for name in fields})
     for fields in (_HEAD_FIELDS, _HEAD_FIELDS + _INDEXED_FIELDS)
 )
-_CLOSE_TASK = (
-    update(_TASKS)
-    .where(
-        and_(
-            _tasks.case_id == bindparam("p_case_id"),
-            _tasks.ref == bindparam("p_ref"),
-            _tasks.state == literal("ready"),
-        )
-    )
-    .values(
-        state=bindparam("p_new_state"),
-        completed_at=bindparam("p_at"),
-        completed_by=bindparam("p_by"),
-    )
+_CLOSE_TASK = _close(
+    _TASKS,
+    "ready",
+    state=bindparam("p_new_state"),
+    completed_at=bindparam("p_at"),
+    completed_by=bindparam("p_by"),
 )
 _INSERT_TASK = insert(_TASKS).returning(*_TASKS.c)
 _MOVE_TIMER = (
@@ -123,16 +132,8 @@ _MOVE_TIMER = (
     .where(and_(_timers.case_id == bindparam("p_case_id"), _timers.ref == bindparam("p_ref")))
     .values(due_at=bindparam("p_due_at"))
 )
-_CLOSE_TIMER = (
-    update(_TIMERS)
-    .where(
-        and_(
-            _timers.case_id == bindparam("p_case_id"),
-            _timers.ref == bindparam("p_ref"),
-            _timers.state == literal("waiting"),
-        )
-    )
-    .values(state=bindparam("p_new_state"), fired_at=bindparam("p_fired_at"))
+_CLOSE_TIMER = _close(
+    _TIMERS, "waiting", state=bindparam("p_new_state"), fired_at=bindparam("p_fired_at")
 )
 _INSERT_TIMER = insert(_TIMERS)
 _UPDATE_SNAPSHOT = (

@@ -164,19 +164,21 @@ class Registry:
         """The version number of a stored version id (cached: versions are immutable)."""
         number = self._numbers.get(version_id)
         if number is None:
-            row = session.get(ProcessVersionRow, version_id)
-            if row is None:
-                raise NotFound(f"process version {version_id} does not exist")
-            number = self._numbers[version_id] = row.version
+            number = self._numbers[version_id] = self._row(session, version_id).version
         return number
 
     def loaded(self, session: Session, version_id: int) -> LoadedVersion:
         """A stored version parsed and ready to run (cached: versions are immutable)."""
         loaded = self._versions.get(version_id)
         if loaded is None:
-            row = session.get(ProcessVersionRow, version_id)
-            if row is None:
-                raise NotFound(f"process version {version_id} does not exist")
+            row = self._row(session, version_id)
             loaded = LoadedVersion.of(parse_bundle(row.key, self.files_of(session, row)))
             self._versions[version_id] = loaded
         return loaded
+
+    @staticmethod
+    def _row(session: Session, version_id: int) -> ProcessVersionRow:
+        row = session.get(ProcessVersionRow, version_id)
+        if row is None:
+            raise NotFound(f"process version {version_id} does not exist")
+        return row

@@ -15,7 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -191,57 +191,43 @@ class Writer:
         input recorded meanwhile, and the input is then applied again, locked.
         """
         known_id(case_id, "case")
-        if session is None:
-            with self.db.session() as own:
-                return self.apply_input(
+        with ExitStack() as stack:
+            live = session if session is not None else stack.enter_context(self.db.session())
+            now = self.clock.now()
+
+            def fire_due() -> list[str]:
+                return self._fire_due(live, case_id, now)
+
+            if kind is EventKind.TIMER_FIRED:
+                if timer_ref not in self._retrying(case_id, fire_due):
+                    raise Conflict(f"timer {timer_ref} is not due or already fired")
+                return self.reader.get_case(case_id)
+
+            unlocked = [known] if known is not None else []
+
+            def attempt() -> CaseView:
+                return self._apply_once(
+                    live,
+                    unlocked.pop() if unlocked else None,
                     case_id,
                     kind,
                     actor,
+                    now=now,
                     payload=payload,
                     desk=desk,
                     task_ref=task_ref,
                     expected_revision=expected_revision,
-                    timer_ref=timer_ref,
                     request=request,
-                    session=own,
                 )
-        now = self.clock.now()
 
-        def fire_due() -> list[str]:
-            assert session is not None
-            return self._fire_due(session, case_id, now)
-
-        if kind is EventKind.TIMER_FIRED:
-            if timer_ref not in self._retrying(case_id, fire_due):
-                raise Conflict(f"timer {timer_ref} is not due or already fired")
-            return self.reader.get_case(case_id)
-
-        unlocked = [known] if known is not None else []
-
-        def attempt() -> CaseView:
-            assert session is not None
-            return self._apply_once(
-                session,
-                unlocked.pop() if unlocked else None,
-                case_id,
-                kind,
-                actor,
-                now=now,
-                payload=payload,
-                desk=desk,
-                task_ref=task_ref,
-                expected_revision=expected_revision,
-                request=request,
-            )
-
-        for _ in range(RETRIES):
-            try:
-                return self._retrying(case_id, attempt)
-            except _TimersDue:
-                self._retrying(case_id, fire_due)
-            except StaleCase:
-                continue  # another input came first: again, under the lock
-        raise Conflict(f"case {case_id} is busy firing its timers; try again")
+            for _ in range(RETRIES):
+                try:
+                    return self._retrying(case_id, attempt)
+                except _TimersDue:
+                    self._retrying(case_id, fire_due)
+                except StaleCase:
+                    continue  # another input came first: again, under the lock
+            raise Conflict(f"case {case_id} is busy firing its timers; try again")
 
     @staticmethod
     def _retrying(case_id: int, attempt_once: Callable[[], _T]) -> _T:

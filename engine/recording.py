@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, Table, Update, and_, bindparam, insert, literal, select, update
@@ -126,7 +127,8 @@ _CLOSE_TASK = _close(
     completed_at=bindparam("p_at"),
     completed_by=bindparam("p_by"),
 )
-_INSERT_TASK = insert(_TASKS).returning(*_TASKS.c)
+_INSERT_TASK = insert(_TASKS).returning(_tasks.id)
+_NEW_TASK_NULLS = {"assignee": None, "due_at": None, "completed_at": None, "completed_by": None}
 _MOVE_TIMER = (
     update(_TIMERS)
     .where(and_(_timers.case_id == bindparam("p_case_id"), _timers.ref == bindparam("p_ref")))
@@ -336,7 +338,8 @@ def _project(
     ]
     inserted: list[Any] = []
     for row in rows:  # one at a time: a batch with RETURNING costs more than one statement
-        inserted.extend(connection.execute(_INSERT_TASK, row).all())
+        task_id = connection.execute(_INSERT_TASK, row).scalar_one()
+        inserted.append(SimpleNamespace(id=task_id, **row, **_NEW_TASK_NULLS))
     moved, ended = [], []
     for ref, due_at in before.timers.items():
         if ref in after.timers:

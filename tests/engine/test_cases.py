@@ -437,3 +437,14 @@ def test_a_task_completed_after_the_unlocked_read_is_a_conflict_and_changes_noth
     assert case.revision == 2
     assert case.data["full_name"] == "Ani"
     assert_consistent(eng, case.id)
+
+
+def test_the_view_an_input_returns_is_the_case_as_stored(eng: Engine) -> None:
+    case = eng.start("intake", {}, OFFICER)
+    assert case == eng.get_case(case.id)
+    case = eng.complete_task(_task(case, "register"), {"full_name": "Siti", "age": 25}, OFFICER)
+    assert len(case.ready_tasks) == 2  # both new: the view is built from the rows inserted
+    assert case == eng.get_case(case.id)
+    case = eng.complete_task(_task(case, "verify_ektp"), {"ektp_valid": True}, OFFICER)
+    assert [t.name for t in case.ready_tasks] == ["health_check"]  # carried over: read back
+    assert case == eng.get_case(case.id)

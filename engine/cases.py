@@ -179,8 +179,8 @@ class Engine:
         done = self.writer.already_done(request)
         if done is not None:
             return done
-        with self.db.session() as session:
-            task = task_for_input(session.connection(), task_id)
+        with self.db.engine.connect() as connection:
+            task = task_for_input(connection, task_id)
             if task is None:
                 raise NotFound(f"task {task_id} does not exist")
             if not actor.may_act_at(task.desk):
@@ -193,9 +193,10 @@ class Engine:
             if task.assignee is not None and task.assignee != actor.name:
                 raise Conflict(f"task {task_id} is claimed by {task.assignee}")
             case_id, ref, desk = task.case.id, task.ref, task.desk
-            form = self.registry.loaded(session, task.case.process_version_id).bundle.forms.get(
-                form_key(ref)
+            loaded = self.registry.loaded(
+                self.db.session_on(connection), task.case.process_version_id
             )
+            form = loaded.bundle.forms.get(form_key(ref))
             current = dict(task.case.data)
             cleaned = self._validate_form(form, data, current, locale)
             stored = check_data(self.documents.store_uploads(cleaned))
@@ -208,7 +209,7 @@ class Engine:
                 payload={"data": stored},
                 expected_revision=expected_revision,
                 request=request,
-                session=session,
+                connection=connection,
                 known=task.case,
             )
 

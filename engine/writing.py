@@ -49,17 +49,23 @@ CACHE_SIZE = 256
 
 
 @contextmanager
-def _transaction(session: Session) -> Iterator[Connection]:
-    """One transaction on `session` (joining one a read began): commit, or roll back on error.
+def _transaction(connection: Connection) -> Iterator[Session]:
+    """One transaction on `connection` (joining one a read began): commit, or roll back on error.
 
-    The session stays usable afterwards, for a retry or the next transaction.
+    Statements go to the connection itself; the session yielded is for the few
+    ORM reads and writes (idempotency keys, rebuilding a state from the store)
+    and joins the transaction. The connection stays usable afterwards, for a
+    retry or the next transaction.
     """
+    session = Database.session_on(connection)
     try:
-        yield session.connection()
-        session.commit()
+        yield session
+        connection.commit()
     except BaseException:
-        session.rollback()
+        connection.rollback()
         raise
+    finally:
+        session.close()
 
 
 class _TimersDue(Exception):  # noqa: N818 - a signal inside the write path, never raised out
@@ -176,7 +182,7 @@ class Writer:
         expected_revision: int | None = None,
         timer_ref: str | None = None,
         request: Request | None = None,
-        session: Session | None = None,
+        connection: Connection | None = None,
         known: CaseHead | None = None,
     ) -> CaseView:
         """Journal the timers due by now, then apply the input (each in its own transaction).
@@ -184,15 +190,15 @@ class Writer:
         A timer fires as its own `timer_fired` event at its due time, whether a
         worker notices it first or another input reaches the case first; the
         workflow never fires a timer silently inside someone else's input.
-        Every transaction runs on `session` (the caller's, which may have read
-        the task already, or a new one). With the case row as the caller read
+        Every transaction runs on `connection` (the caller's, which may have
+        read the task already, or a new one). With the case row as the caller read
         it (`known`), the first attempt does not lock it: the journal's unique
         (case, seq) and the revision check when the row is updated catch an
         input recorded meanwhile, and the input is then applied again, locked.
         """
         known_id(case_id, "case")
         with ExitStack() as stack:
-            live = session if session is not None else stack.enter_context(self.db.session())
+            live = connection or stack.enter_context(self.db.engine.connect())
             now = self.clock.now()
 
             def fire_due() -> list[str]:
@@ -241,11 +247,11 @@ class Writer:
                 time.sleep(0.01 * 2**attempt * (1 + random.random()))  # noqa: S311 - jitter
         raise AssertionError("unreachable")
 
-    def _fire_due(self, session: Session, case_id: int, now: datetime) -> list[str]:
+    def _fire_due(self, connection: Connection, case_id: int, now: datetime) -> list[str]:
         """Fire the case's timers due by `now`, oldest first, each journaled at its due time."""
         fired: list[str] = []
         state: CaseState | None = None
-        with _transaction(session) as connection:
+        with _transaction(connection) as session:
             case = lock_case(connection, case_id)
             if case.status != "active":
                 return []
@@ -271,7 +277,7 @@ class Writer:
 
     def _apply_once(
         self,
-        session: Session,
+        connection: Connection,
         known: CaseHead | None,
         case_id: int,
         kind: EventKind,
@@ -286,7 +292,7 @@ class Writer:
     ) -> CaseView:
         state: CaseState | None = None
         try:
-            with _transaction(session) as connection:
+            with _transaction(connection) as session:
                 case = known or lock_case(connection, case_id)
                 if request is not None and kept_case(session, request) is not None:
                     return self.reader.case_view(session, case)

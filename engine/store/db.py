@@ -12,7 +12,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = ["Database", "default_url"]
@@ -53,6 +53,15 @@ class Database:
     def session(self) -> Session:
         """Open a new session (use as a context manager)."""
         return self.sessions()
+
+    @staticmethod
+    def session_on(connection: Connection) -> Session:
+        """A session for ORM work inside `connection`'s transaction.
+
+        It joins the transaction without ever committing it or closing the
+        connection: whoever holds the connection decides the outcome.
+        """
+        return Session(bind=connection, join_transaction_mode="rollback_only")
 
     def upgrade(self) -> None:
         """Apply every pending migration."""

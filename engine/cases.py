@@ -29,20 +29,13 @@ from engine.errors import (
     known_id,
 )
 from engine.idempotency import Request
-from engine.journal import (
-    EventKind,
-    JournalEvent,
-)
+from engine.journal import EventKind, JournalEvent
 from engine.reading import Reader, form_key
-from engine.recording import (
-    task_for_input,
-)
+from engine.recording import task_for_input
 from engine.registry import Registry
 from engine.state import DEFAULT_TIMEZONE, CaseState
 from engine.store.db import Database, default_url
-from engine.store.models import (
-    CaseRow,
-)
+from engine.store.models import CaseRow
 from engine.timers import lease_due_timers
 from engine.users import Users
 from engine.views import Actor, CaseView, DeployedProcess, ProcessVersion, Role, TaskView
@@ -51,7 +44,6 @@ from engine.writing import JournalDiverged, Writer
 __all__ = ["Engine", "JournalDiverged"]
 
 SNAPSHOT_EVERY = 10
-CACHE_SIZE = 256
 
 
 class Engine:

@@ -102,7 +102,9 @@ class Reader:
         tasks: tuple[TaskView, ...] = ()
         if with_tasks:
             rows = ready_task_rows(session.connection(), case.id) if ready is None else ready
-            forms_of = self.registry.loaded(session, case.process_version_id).bundle.forms
+            forms_of = (
+                self.registry.loaded(session, case.process_version_id).bundle.forms if rows else {}
+            )
             tasks = tuple(
                 _task_view(
                     r,

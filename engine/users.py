@@ -48,7 +48,7 @@ class User:
         return Actor(self.name, self.role, self.desks)
 
 
-def _view(row: UserRow) -> User:
+def _view(row: UserRow | Row[Any]) -> User:
     return User(row.id, row.name, row.role, tuple(row.desks or ()), row.active)
 
 
@@ -60,13 +60,6 @@ _BY_TOKEN = (
     .where(ApiToken.token_hash == bindparam("p_digest"))
 )
 _BY_ID = select(*_USER_COLUMNS).where(UserRow.id == bindparam("p_id"))
-
-
-def _user_of(row: Row[Any] | None) -> User | None:
-    if row is None:
-        return None
-    user_id, name, role, desks, active = tuple(row)
-    return User(user_id, name, role, tuple(desks or ()), active)
 
 
 def _token_digest(token: str) -> str:
@@ -134,7 +127,8 @@ class Users:
     def by_id(self, user_id: int) -> User | None:
         """A user by id, or None."""
         with self.db.engine.connect() as connection:
-            return _user_of(connection.execute(_BY_ID, {"p_id": user_id}).first())
+            row = connection.execute(_BY_ID, {"p_id": user_id}).first()
+        return _view(row) if row is not None else None
 
     def list(self) -> list[User]:
         """Every user, by name."""
@@ -218,7 +212,5 @@ class Users:
     def for_token(self, token: str) -> User | None:
         """The active user an API token belongs to, or None."""
         with self.db.engine.connect() as connection:
-            found = _user_of(
-                connection.execute(_BY_TOKEN, {"p_digest": _token_digest(token)}).first()
-            )
-        return found if found is not None and found.active else None
+            row = connection.execute(_BY_TOKEN, {"p_digest": _token_digest(token)}).first()
+        return _view(row) if row is not None and row.active else None

@@ -295,7 +295,9 @@ class Writer:
             with _transaction(connection) as session:
                 case = known or lock_case(connection, case_id)
                 if request is not None and kept_case(session, request) is not None:
-                    return self.reader.case_view(session, case)
+                    # the case as it is now, the first attempt's change included
+                    now_case = case if known is None else lock_case(connection, case_id)
+                    return self.reader.case_view(session, now_case)
                 loaded = self.registry.loaded(session, case.process_version_id)
                 state = self._take_state(session, case, loaded)
                 if any(timer.due_at <= now for timer in state.waiting_timers()):

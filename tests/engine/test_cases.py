@@ -448,3 +448,25 @@ def test_the_view_an_input_returns_is_the_case_as_stored(eng: Engine) -> None:
     case = eng.complete_task(_task(case, "verify_ektp"), {"ektp_valid": True}, OFFICER)
     assert [t.name for t in case.ready_tasks] == ["health_check"]  # carried over: read back
     assert case == eng.get_case(case.id)
+
+
+def test_a_retry_whose_first_attempt_lands_after_the_unlocked_read_gets_the_case_now(
+    make_engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    eng = make_engine(database_url)
+    eng.deploy([Path(__file__).parent / "bpmn"], actor="designer")
+    first_attempt = make_engine(database_url)  # the process the lost first attempt reached
+    case = eng.start("intake", {}, OFFICER)
+    register = _task(case, "register")
+    data = {"full_name": "Siti", "age": 25}
+    _racing_reads(
+        monkeypatch,
+        lambda: first_attempt.complete_task(register, data, OFFICER, idempotency_key="retry-7"),
+    )
+
+    retried = eng.complete_task(register, data, OFFICER, idempotency_key="retry-7")
+
+    assert retried.revision == 2  # the first attempt's change is in the answer
+    assert retried == eng.get_case(case.id)
+    completions = [e for e in eng.history(case.id) if e.kind is EventKind.TASK_COMPLETED]
+    assert len(completions) == 1

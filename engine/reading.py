@@ -102,19 +102,7 @@ class Reader:
         tasks: tuple[TaskView, ...] = ()
         if with_tasks:
             rows = ready_task_rows(session.connection(), case.id) if ready is None else ready
-            forms_of = (
-                self.registry.loaded(session, case.process_version_id).bundle.forms if rows else {}
-            )
-            tasks = tuple(
-                _task_view(
-                    r,
-                    case.process_key,
-                    case.applicant_name,
-                    case.nik,
-                    forms_of.get(form_key(r.ref)),
-                )
-                for r in rows
-            )
+            tasks = tuple(self.task_view(session, r, case) for r in rows)
         return CaseView(
             id=case.id,
             process_key=case.process_key,
@@ -128,7 +116,9 @@ class Reader:
             ready_tasks=tasks,
         )
 
-    def task_view(self, session: Session, row: TaskRow, case: CaseRow | None = None) -> TaskView:
+    def task_view(
+        self, session: Session, row: TaskRow | Any, case: CaseRow | CaseHead | None = None
+    ) -> TaskView:
         """The public view of a task row, with its form when it is ready."""
         case = case or session.get(CaseRow, row.case_id)
         assert case is not None

@@ -11,7 +11,7 @@ the input, so nothing is read back to do it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
@@ -67,21 +67,7 @@ class CaseHead:
     updated_at: datetime
 
 
-_HEAD_COLUMNS = [
-    _cases.id,
-    _cases.process_version_id,
-    _cases.process_key,
-    _cases.status,
-    _cases.rejection_reason,
-    _cases.revision,
-    _cases.head_hash,
-    _cases.state_digest,
-    _cases.applicant_name,
-    _cases.nik,
-    _cases.data,
-    _cases.created_at,
-    _cases.updated_at,
-]
+_HEAD_COLUMNS = [_cases[f.name] for f in fields(CaseHead)]  # in CaseHead's order
 
 # A write takes the row lock on PostgreSQL and SQLite's write lock, so the
 # row returned is the latest commit and a second writer waits for this one.
@@ -250,7 +236,7 @@ def record(
         },
     )
     data = state.data()
-    indexed_before = (case.status, case.rejection_reason, case.applicant_name, case.nik)
+    indexed_before = _indexed(case)
     case.revision = seq
     case.head_hash = chained
     case.state_digest = digest
@@ -260,7 +246,7 @@ def record(
     case.data = json.loads(json.dumps(data, default=str))
     case.applicant_name = _text_or_none(data.get("full_name"))
     case.nik = _text_or_none(data.get("nik"))
-    indexed = (case.status, case.rejection_reason, case.applicant_name, case.nik)
+    indexed = _indexed(case)
     values = {
         "p_case_id": case.id,
         "p_read": seq - 1,
@@ -281,6 +267,10 @@ def record(
     if seq == 1 or seq % snapshot_every == 0 or state.status != "active":
         _snapshot(connection, case.id, seq, state, digest)
     return ready
+
+
+def _indexed(case: CaseHead) -> tuple[Any, ...]:
+    return tuple(getattr(case, name) for name in _INDEXED_FIELDS)
 
 
 def _snapshot(

@@ -20,6 +20,8 @@ from engine.errors import (
     ValidationFailed,
 )
 from engine.journal import EventKind, JournalEvent
+from engine.public import CaseProgress, ComplaintStatus, LinkedComplaint, PublicDesk
+from engine.requirements import Requirements
 from engine.state import ProcessError
 from engine.users import User, Users
 from engine.views import (
@@ -37,9 +39,11 @@ __all__ = [
     "Actor",
     "CaseReplay",
     "CaseNotActive",
+    "CaseProgress",
     "CaseStatus",
     "CaseView",
     "Clock",
+    "ComplaintStatus",
     "Conflict",
     "DeployedProcess",
     "DeploymentError",
@@ -52,10 +56,13 @@ __all__ = [
     "Forbidden",
     "JournalDiverged",
     "JournalEvent",
+    "LinkedComplaint",
     "ManualClock",
     "NotFound",
     "ProcessError",
     "ProcessVersion",
+    "PublicDesk",
+    "Requirements",
     "Role",
     "SourceFile",
     "SystemClock",

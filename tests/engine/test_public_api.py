@@ -35,6 +35,12 @@ EXPECTED = {
     "User",
     "Users",
     "ValidationFailed",
+    # the public side (issue 16): requirements, complaints, tracking codes
+    "CaseProgress",
+    "ComplaintStatus",
+    "LinkedComplaint",
+    "PublicDesk",
+    "Requirements",
 }
 
 

@@ -29,7 +29,7 @@ PLACEMENT_PROCESS = "ltsa_placement"
 COMPLAINT_PROCESS = "pengaduan"
 INTAKE_TASK = "isi_pengaduan"
 ONLINE = Actor("publik:daring", Role.OFFICER, ("pengaduan",))
-_NOT_FOUND = "no case with this tracking code and birth date"
+_NOT_FOUND = "nothing matches this tracking code (and birth date)"
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ def test_every_failed_look_up_is_the_same_not_found(
     right = public.tracking_code(case.id)
     with pytest.raises(NotFound) as refused:
         public.progress(right if code == "RIGHT" else code, birth_date)
-    assert str(refused.value) == "no case with this tracking code and birth date"
+    assert str(refused.value) == "nothing matches this tracking code (and birth date)"
 
 
 def test_a_complaint_code_does_not_open_a_placement_status_nor_the_reverse(

@@ -20,6 +20,7 @@ from engine.errors import (
     ValidationFailed,
 )
 from engine.journal import EventKind, JournalEvent
+from engine.logins import Logins, SignIn
 from engine.public import CaseProgress, ComplaintStatus, LinkedComplaint, PublicDesk
 from engine.requirements import Requirements
 from engine.state import ProcessError
@@ -57,6 +58,7 @@ __all__ = [
     "JournalDiverged",
     "JournalEvent",
     "LinkedComplaint",
+    "Logins",
     "ManualClock",
     "NotFound",
     "ProcessError",
@@ -64,6 +66,7 @@ __all__ = [
     "PublicDesk",
     "Requirements",
     "Role",
+    "SignIn",
     "SourceFile",
     "SystemClock",
     "TaskView",

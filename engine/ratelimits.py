@@ -53,6 +53,20 @@ class RateLimits:
                 continue  # another process inserted the window's row first: bump it
         return False
 
+    def count(self, scope: str, client: str, window_seconds: int = 60) -> int:
+        """The hits of (scope, client) in the current window, without counting one."""
+        start = _window_start(self.clock.now(), window_seconds)
+        bucket = hashlib.sha256(f"{scope}|{client}|{start.isoformat()}".encode()).hexdigest()
+        with self.db.engine.connect() as connection:
+            hits = connection.execute(
+                select(RateCounterRow.hits).where(RateCounterRow.bucket == bucket)
+            ).scalar_one_or_none()
+        return int(hits or 0)
+
+    def window_end(self, window_seconds: int = 60) -> datetime:
+        """When the current window ends (a client over its limit may try again then)."""
+        return _window_start(self.clock.now(), window_seconds) + timedelta(seconds=window_seconds)
+
 
 def _window_start(now: datetime, seconds: int) -> datetime:
     epoch = int(now.timestamp())

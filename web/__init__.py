@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from engine import Engine
+from engine import Engine, Logins
 
 __all__ = ["create_app", "engine_of"]
 
@@ -44,7 +44,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         BABEL_DEFAULT_LOCALE="id",
         BABEL_DEFAULT_TIMEZONE="Asia/Jakarta",
-        LTSA_LOGIN_ATTEMPTS=10,
+        # wrong passwords one address may send per window (successes are not counted)
+        LTSA_LOGIN_ATTEMPTS=30,
         LTSA_LOGIN_WINDOW_SECONDS=300,
         LTSA_PAGE_SIZE=25,
     )
@@ -54,6 +55,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = Int64Converter
     eng = app.config.get("LTSA_ENGINE") or Engine.from_env()
     app.extensions["ltsa_engine"] = eng
+    app.extensions["ltsa_logins"] = Logins(
+        eng, app.config["LTSA_LOGIN_ATTEMPTS"], app.config["LTSA_LOGIN_WINDOW_SECONDS"]
+    )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("LTSA_SECRET_KEY") or _stored_secret(
             Path(eng.data_dir)

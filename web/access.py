@@ -8,9 +8,6 @@ answers 403 instead of being open by accident.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -26,7 +23,6 @@ __all__ = [
     "AUDITORS",
     "EVERY_ROLE",
     "READERS",
-    "LoginRateLimit",
     "WebUser",
     "allow",
     "csrf",
@@ -115,35 +111,6 @@ def _is_public(endpoint: str) -> bool:
     return bool(getattr(current_app.view_functions.get(endpoint), "ltsa_public", False))
 
 
-class LoginRateLimit:
-    """At most `attempts` logins per client address in a sliding window.
-
-    This only slows down guessing from one address; the engine locks an
-    account after five wrong passwords wherever they come from.
-    """
-
-    def __init__(self, attempts: int, window_seconds: float) -> None:
-        self.attempts = attempts
-        self.window = window_seconds
-        self._seen: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, key: str) -> bool:
-        """Count one attempt; False when the client has used up its attempts."""
-        now = time.monotonic()
-        with self._lock:
-            seen = self._seen.setdefault(key, deque())
-            while seen and seen[0] <= now - self.window:
-                seen.popleft()
-            if len(seen) >= self.attempts:
-                return False
-            seen.append(now)
-            if len(self._seen) > 10_000:  # forget idle clients
-                for stale in [k for k, v in self._seen.items() if not v]:
-                    del self._seen[stale]
-            return True
-
-
 def init_app(app: Flask) -> None:
     """Install login, CSRF and the access check on `app`."""
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # checked in _guard, after auth
@@ -153,9 +120,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_unauthorized)
-    app.extensions["ltsa_login_limit"] = LoginRateLimit(
-        app.config["LTSA_LOGIN_ATTEMPTS"], app.config["LTSA_LOGIN_WINDOW_SECONDS"]
-    )
     app.before_request(_guard)
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
-from engine import Role
+from engine import Logins, Role, SignIn
 from web import engine_of
-from web.access import EVERY_ROLE, LoginRateLimit, WebUser, allow, me
+from web.access import EVERY_ROLE, WebUser, allow, me
 from web.i18n import LOCALES, gettext
 
 __all__ = ["bp"]
@@ -43,22 +45,44 @@ def login() -> Response | str | tuple[str, int]:
     """Show the sign-in form; check the password and start a fresh session."""
     if request.method == "GET":
         return render_template("login.html", next=request.args.get("next", ""))
-    limit: LoginRateLimit = current_app.extensions["ltsa_login_limit"]
+    logins: Logins = current_app.extensions["ltsa_logins"]
     name = request.form.get("username", "").strip().lower()
     password = request.form.get("password", "")
-    if not limit.hit(request.remote_addr or "?"):
-        error = gettext("Too many sign-in attempts. Wait a few minutes and try again.")
-        return render_template("login.html", error=error, next=""), 429
-    user = engine_of().users.authenticate(name, password) if name and password else None
+    outcome = logins.sign_in(name, password, request.remote_addr or "?")
+    user = outcome.user
     if user is None:
-        error = gettext("Wrong user name or password (5 failures lock the account for 15 minutes).")
-        return render_template("login.html", error=error, next=request.form.get("next", "")), 401
+        return _refused(outcome)
     language = session.get("lang")
     session.clear()  # a new session on every sign-in: no fixation
     if language:
         session["lang"] = language
     login_user(WebUser(user))
     return redirect(_safe_next(request.form.get("next")) or url_for(_HOME[Role(user.role)]))
+
+
+def _refused(outcome: SignIn) -> tuple[str, int, dict[str, str]]:
+    """The sign-in form again, saying why and, when locked, from what time to retry."""
+    headers: dict[str, str] = {}
+    if outcome.retry_at is None:
+        error = gettext("Wrong user name or password (5 failures lock the account for 15 minutes).")
+        return (
+            render_template("login.html", error=error, next=request.form.get("next", "")),
+            401,
+            headers,
+        )
+    engine = engine_of()
+    wait = max(1, math.ceil((outcome.retry_at - engine.clock.now()).total_seconds()))
+    headers["Retry-After"] = str(wait)
+    at = outcome.retry_at.astimezone(ZoneInfo(engine.timezone)).strftime("%H:%M")
+    if outcome.refused == "locked":
+        error = gettext(
+            "This account is locked after 5 wrong passwords. Try again at %(time)s.", time=at
+        )
+    else:
+        error = gettext(
+            "Too many wrong passwords from this address. Try again at %(time)s.", time=at
+        )
+    return render_template("login.html", error=error, next=""), 429, headers
 
 
 @bp.route("/logout", methods=["POST"])

@@ -60,8 +60,11 @@ MESSAGES_ID: dict[str, str] = {
     "One-stop service for Indonesian migrant workers": (
         "Layanan Terpadu Satu Atap Pekerja Migran Indonesia"
     ),
-    "Too many sign-in attempts. Wait a few minutes and try again.": (
-        "Terlalu banyak percobaan masuk. Tunggu beberapa menit lalu coba lagi."
+    "This account is locked after 5 wrong passwords. Try again at %(time)s.": (
+        "Akun ini terkunci setelah 5 kali kata sandi salah. Coba lagi pukul %(time)s."
+    ),
+    "Too many wrong passwords from this address. Try again at %(time)s.": (
+        "Terlalu banyak kata sandi salah dari alamat ini. Coba lagi pukul %(time)s."
     ),
     "Wrong user name or password (5 failures lock the account for 15 minutes).": (
         "Nama pengguna atau kata sandi salah (5 kali gagal mengunci akun selama 15 menit)."

@@ -39,6 +39,8 @@ EXPECTED = {
     "CaseProgress",
     "ComplaintStatus",
     "LinkedComplaint",
+    "Logins",
+    "SignIn",
     "PublicDesk",
     "Requirements",
 }

@@ -275,17 +275,23 @@ def user() -> None:
 @user.command("add")
 @click.argument("name")
 @click.option(
-    "--role", required=True, type=click.Choice(["admin", "designer", "officer", "auditor"])
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "designer", "officer", "auditor", "kepala"]),
 )
 @click.option("--desk", "desks", multiple=True, help="desk code (repeat for several)")
+@click.option("--office", default=None, help="office code (officers and kepala: default office)")
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")
 @handles_errors
-def user_add(name: str, role: str, desks: tuple[str, ...], password_stdin: bool) -> None:
+def user_add(
+    name: str, role: str, desks: tuple[str, ...], office: str | None, password_stdin: bool
+) -> None:
     """Create a user."""
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    created = _engine().users.add(name, role, desks, password)
+    created = _engine().users.add(name, role, desks, password, office=office)
     desks = f": {', '.join(created.desks)}" if created.desks else ""
-    click.echo(f"user {created.name} ({created.role}{desks})")
+    where = f", office {created.office}" if created.office else ", national"
+    click.echo(f"user {created.name} ({created.role}{desks}{where})")
 
 
 @main.command()
@@ -562,5 +568,9 @@ def demo() -> None:
 
     seed(_engine(), echo=click.echo)
 
+
+from cli.offices import office  # noqa: E402  (registers `ltsa office`)
+
+main.add_command(office)
 
 __all__ = ["case_dict", "event_dict", "main", "task_dict"]

@@ -7,6 +7,7 @@ Everything outside `engine/` imports from here, never from its modules.
 from engine.audit import CaseReplay, Divergence, Verification, verify_export
 from engine.cases import Engine, JournalDiverged
 from engine.clock import Clock, ManualClock, SystemClock
+from engine.dashboard import DeskFigures, OfficeFigures, Waiting
 from engine.definitions import SourceFile
 from engine.desks import DESK_LABELS, Desk
 from engine.errors import (
@@ -21,6 +22,7 @@ from engine.errors import (
 )
 from engine.journal import EventKind, JournalEvent
 from engine.logins import Logins, SignIn
+from engine.offices import DEFAULT_OFFICE, Office, Offices
 from engine.public import CaseProgress, ComplaintStatus, LinkedComplaint, PublicDesk
 from engine.requirements import Requirements
 from engine.state import ProcessError
@@ -36,6 +38,7 @@ from engine.views import (
 )
 
 __all__ = [
+    "DEFAULT_OFFICE",
     "DESK_LABELS",
     "Actor",
     "CaseReplay",
@@ -47,6 +50,7 @@ __all__ = [
     "ComplaintStatus",
     "Conflict",
     "DeployedProcess",
+    "DeskFigures",
     "DeploymentError",
     "DeploymentFailed",
     "Desk",
@@ -61,6 +65,9 @@ __all__ = [
     "Logins",
     "ManualClock",
     "NotFound",
+    "Office",
+    "OfficeFigures",
+    "Offices",
     "ProcessError",
     "ProcessVersion",
     "PublicDesk",
@@ -74,5 +81,6 @@ __all__ = [
     "Users",
     "ValidationFailed",
     "Verification",
+    "Waiting",
     "verify_export",
 ]

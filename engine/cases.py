@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ import forms
 from engine.audit import Auditor, CaseReplay, Verification
 from engine.claims import set_assignee
 from engine.clock import Clock, SystemClock
+from engine.dashboard import OfficeFigures, office_figures
 from engine.data import check_data
 from engine.definitions import SourceFile
 from engine.documents import DocumentStore
@@ -30,6 +32,7 @@ from engine.errors import (
 )
 from engine.idempotency import Request
 from engine.journal import EventKind, JournalEvent
+from engine.offices import DEFAULT_OFFICE, Offices
 from engine.reading import Reader, form_key
 from engine.recording import task_for_input
 from engine.registry import Registry
@@ -67,6 +70,7 @@ class Engine:
         ZoneInfo(timezone)  # refuse an unknown zone now, not at the first case
         self.timezone = timezone
         self.users = Users(self.db, self.clock)
+        self.offices = Offices(self.db, self.clock)
         self.registry = Registry(self.db, self.clock)
         self.reader = Reader(self.db, self.registry)
         self.auditor = Auditor(self.db, self.data_dir, self.registry.loaded)
@@ -130,20 +134,26 @@ class Engine:
         actor: Actor,
         *,
         idempotency_key: str | None = None,
+        office: str | None = None,
     ) -> CaseView:
         """Start a case of the latest version of a process.
 
-        With an `idempotency_key`, repeating the same request returns the case
-        it started instead of starting another.
+        The case belongs to the actor's office; a national actor may name one
+        (`office`), else it goes to the default office. With an
+        `idempotency_key`, repeating the same request returns the case it
+        started instead of starting another.
         """
         if actor.role not in (Role.OFFICER, Role.ADMIN, Role.SYSTEM):
             raise Forbidden(f"a {actor.role} may not start cases")
+        office = actor.office or office or DEFAULT_OFFICE
+        if not self.offices.exists(office):
+            raise ValidationFailed({"office": [f"unknown office: {office}"]})
         clean = check_data(dict(data))
         request = Request.of(idempotency_key, actor, "start", process_key, clean)
         done = self.writer.already_done(request)
         if done is not None:
             return done
-        return self.writer.start(process_key, clean, actor, request, self.timezone)
+        return self.writer.start(process_key, clean, actor, request, self.timezone, office)
 
     def complete_task(
         self,
@@ -174,6 +184,8 @@ class Engine:
         with self.db.engine.connect() as connection:
             task = task_for_input(connection, task_id)
             if task is None:
+                raise NotFound(f"task {task_id} does not exist")
+            if not actor.sees(task.case.office):
                 raise NotFound(f"task {task_id} does not exist")
             if not actor.may_act_at(task.desk):
                 raise Forbidden(f"{actor.name} does not work at desk {task.desk}")
@@ -320,9 +332,9 @@ class Engine:
 
     # --- reading --------------------------------------------------------------------
 
-    def get_case(self, case_id: int) -> CaseView:
-        """One case with its ready tasks."""
-        return self.reader.get_case(case_id)
+    def get_case(self, case_id: int, office: str | None = None) -> CaseView:
+        """One case with its ready tasks (NotFound if `office` is given and not the case's)."""
+        return self.reader.get_case(case_id, office)
 
     def list_cases(
         self,
@@ -332,15 +344,21 @@ class Engine:
         search: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        office: str | None = None,
     ) -> list[CaseView]:
-        """Cases, newest first, filtered by status, process, or NIK/name search."""
+        """Cases, newest first, filtered by office, status, process, or NIK/name search."""
         return self.reader.list_cases(
-            status=status, process_key=process_key, search=search, limit=limit, offset=offset
+            status=status,
+            process_key=process_key,
+            search=search,
+            limit=limit,
+            offset=offset,
+            office=office,
         )
 
-    def get_task(self, task_id: int) -> TaskView:
-        """One task, with its form when it is ready."""
-        return self.reader.get_task(task_id)
+    def get_task(self, task_id: int, office: str | None = None) -> TaskView:
+        """One task, with its form when it is ready (NotFound outside `office`)."""
+        return self.reader.get_task(task_id, office)
 
     def list_tasks(
         self,
@@ -350,15 +368,20 @@ class Engine:
         state: str | None = "ready",
         limit: int = 100,
         offset: int = 0,
+        office: str | None = None,
     ) -> list[TaskView]:
-        """The inbox: tasks by desk(s), case and state, oldest first."""
+        """The inbox: tasks by office, desk(s), case and state, oldest first."""
         return self.reader.list_tasks(
-            desk=desk, case_id=case_id, state=state, limit=limit, offset=offset
+            desk=desk, case_id=case_id, state=state, limit=limit, offset=offset, office=office
         )
 
-    def history(self, case_id: int) -> list[JournalEvent]:
+    def history(self, case_id: int, office: str | None = None) -> list[JournalEvent]:
         """The case's journal, oldest event first."""
-        return self.reader.history(case_id)
+        return self.reader.history(case_id, office)
+
+    def dashboard(self, office: str, start: datetime, end: datetime) -> OfficeFigures | None:
+        """An office's dashboard figures for the period [start, end); None for no such office."""
+        return office_figures(self.db, office, start, end)
 
     # --- audit ---------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ def set_assignee(session: Session, task_id: int, actor: Actor, *, claim: bool) -
         Conflict: the task is no longer ready, or another officer holds it.
     """
     task = session.get(TaskRow, task_id)
-    if task is None:
+    if task is None or not actor.sees(task.office):
         raise NotFound(f"task {task_id} does not exist")
     if not (actor.may_act_at(task.desk) or (not claim and actor.role == Role.ADMIN)):
         raise Forbidden(f"{actor.name} does not work at desk {task.desk}")

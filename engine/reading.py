@@ -56,12 +56,12 @@ class Reader:
         self.db = db
         self.registry = registry
 
-    def get_case(self, case_id: int) -> CaseView:
-        """One case with its ready tasks."""
+    def get_case(self, case_id: int, office: str | None = None) -> CaseView:
+        """One case with its ready tasks; NotFound when `office` is given and not the case's."""
         known_id(case_id, "case")
         with self.db.session() as session:
             case = session.get(CaseRow, case_id)
-            if case is None:
+            if case is None or (office is not None and case.office != office):
                 raise NotFound(f"case {case_id} does not exist")
             return self.case_view(session, case)
 
@@ -73,9 +73,12 @@ class Reader:
         search: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        office: str | None = None,
     ) -> list[CaseView]:
-        """Cases, newest first, filtered by status, process, or NIK/name search."""
+        """Cases, newest first, filtered by office, status, process, or NIK/name search."""
         query = select(CaseRow).order_by(CaseRow.id.desc())
+        if office is not None:
+            query = query.where(CaseRow.office == office)
         if status:
             query = query.where(CaseRow.status == status)
         if process_key:
@@ -114,6 +117,7 @@ class Reader:
             created_at=case.created_at,
             updated_at=case.updated_at,
             ready_tasks=tasks,
+            office=case.office,
         )
 
     def task_view(
@@ -129,12 +133,12 @@ class Reader:
             )
         return _task_view(row, case.process_key, case.applicant_name, case.nik, form)
 
-    def get_task(self, task_id: int) -> TaskView:
-        """One task, with its form when it is ready."""
+    def get_task(self, task_id: int, office: str | None = None) -> TaskView:
+        """One task, with its form when it is ready; NotFound outside `office` if given."""
         known_id(task_id, "task")
         with self.db.session() as session:
             row = session.get(TaskRow, task_id)
-            if row is None:
+            if row is None or (office is not None and row.office != office):
                 raise NotFound(f"task {task_id} does not exist")
             return self.task_view(session, row)
 
@@ -146,11 +150,14 @@ class Reader:
         state: str | None = "ready",
         limit: int = 100,
         offset: int = 0,
+        office: str | None = None,
     ) -> list[TaskView]:
-        """The inbox: tasks by desk(s), case and state, oldest first."""
+        """The inbox: tasks by office, desk(s), case and state, oldest first."""
         query = select(TaskRow, CaseRow.process_key, CaseRow.applicant_name, CaseRow.nik).join(
             CaseRow, CaseRow.id == TaskRow.case_id
         )
+        if office is not None:
+            query = query.where(TaskRow.office == office)
         if state:
             query = query.where(TaskRow.state == state)
         if isinstance(desk, str):
@@ -166,11 +173,12 @@ class Reader:
                 for row, key, name, nik in session.execute(query).all()
             ]
 
-    def history(self, case_id: int) -> list[JournalEvent]:
-        """The case's journal, oldest event first."""
+    def history(self, case_id: int, office: str | None = None) -> list[JournalEvent]:
+        """The case's journal, oldest event first (NotFound outside `office` if given)."""
         known_id(case_id, "case")
         with self.db.session() as session:
-            if session.get(CaseRow, case_id) is None:
+            case = session.get(CaseRow, case_id)
+            if case is None or (office is not None and case.office != office):
                 raise NotFound(f"case {case_id} does not exist")
             rows = session.scalars(
                 select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq)

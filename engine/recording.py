@@ -5,7 +5,9 @@ built once at import: this is the hot path of every click at a desk, and
 building a statement (and its cache key) costs more than SQLite takes to
 run it. The task projection (inbox) and the timers table are brought in
 line with the workflow by difference with what the case waited on before
-the input, so nothing is read back to do it.
+the input, so nothing is read back to do it. The dashboard's counters
+(engine.counters) change in the same transaction.
+(Over 400 lines: one hot path whose statements are built together at import.)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, Update, and_, bindparam, insert, literal, select, update
 
+from engine.counters import add_counts, count, form_key, outcome_counts, week_of
 from engine.errors import NotFound
 from engine.journal import FORMAT_VERSION, EventKind, JournalEvent, event_hash
 from engine.state import CaseState, LoadedVersion
@@ -65,6 +68,7 @@ class CaseHead:
     data: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+    office: str
 
 
 _HEAD_COLUMNS = [_cases[f.name] for f in fields(CaseHead)]  # in CaseHead's order
@@ -236,6 +240,7 @@ def record(
         },
     )
     data = state.data()
+    counts = outcome_counts(seq, case.status, state.status, given.at)
     indexed_before = _indexed(case)
     case.revision = seq
     case.head_hash = chained
@@ -263,7 +268,8 @@ def record(
         updated = connection.execute(_UPDATE_CASE_INDEXED, values)
     if updated.rowcount != 1:
         raise StaleCase(f"case {case.id} is no longer at revision {seq - 1}")
-    ready = _project(connection, case.id, loaded, state, given, before)
+    ready = _project(connection, case, loaded, state, given, before, counts)
+    add_counts(connection, case.office, case.id, counts)
     if seq == 1 or seq % snapshot_every == 0 or state.status != "active":
         _snapshot(connection, case.id, seq, state, digest)
     return ready
@@ -287,19 +293,23 @@ def _snapshot(
 
 def _project(
     connection: Connection,
-    case_id: int,
+    case: CaseHead,
     loaded: LoadedVersion,
     state: CaseState,
     given: Input,
     before: Outstanding,
+    counts: dict[str, int],
 ) -> list[Any] | None:
     """Make the tasks and timers tables match the workflow, by difference.
 
+    Adds the changes of the desks' queues and the fired timers to `counts`.
     Returns the ready task rows when all are new, None when some were kept.
     """
+    case_id = case.id
     after = Outstanding.of(state)
     closed = []
     for ref in sorted(before.ready - after.ready):
+        count(counts, f"queue|{loaded.bundle.desks.get(form_key(ref)) or '-'}", -1)
         done = given.kind is EventKind.TASK_COMPLETED and ref == given.task_ref
         closed.append(
             {
@@ -323,11 +333,13 @@ def _project(
             "desk": loaded.bundle.desks.get((task.process, task.name)),
             "state": "ready",
             "created_at": given.at,
+            "office": case.office,
         }
         for task in new_tasks
     ]
     inserted: list[Any] = []
     for row in rows:  # one at a time: a batch with RETURNING costs more than one statement
+        count(counts, f"queue|{row['desk'] or '-'}", 1)
         task_id = connection.execute(_INSERT_TASK, row).scalar_one()
         inserted.append(SimpleNamespace(id=task_id, **row, **_NEW_TASK_NULLS))
     moved, ended = [], []
@@ -337,6 +349,8 @@ def _project(
                 moved.append({"p_case_id": case_id, "p_ref": ref, "p_due_at": after.timers[ref]})
             continue
         fired = state.status == "active" and due_at <= given.at
+        if fired:
+            count(counts, f"fired|{form_key(ref)[1]}|{week_of(given.at)}", 1)
         ended.append(
             {
                 "p_case_id": case_id,

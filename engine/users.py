@@ -21,7 +21,7 @@ from engine.clock import Clock
 from engine.desks import Desk
 from engine.errors import Conflict, NotFound, ValidationFailed
 from engine.store.db import Database
-from engine.store.models import ApiToken, UserRow
+from engine.store.models import DEFAULT_OFFICE, ApiToken, OfficeRow, UserRow
 from engine.views import Actor, Role
 
 __all__ = ["LOCKOUT_AFTER", "User", "Users"]
@@ -41,19 +41,31 @@ class User:
     role: str
     desks: tuple[str, ...]
     active: bool
+    office: str | None = None  # None: national
 
     @property
     def actor(self) -> Actor:
         """The actor that this user's inputs are recorded under."""
-        return Actor(self.name, self.role, self.desks)
+        return Actor(self.name, self.role, self.desks, self.office)
 
 
 def _view(row: UserRow | Row[Any]) -> User:
-    return User(row.id, row.name, row.role, tuple(row.desks or ()), row.active)
+    return User(row.id, row.name, row.role, tuple(row.desks or ()), row.active, row.office)
+
+
+#: Roles that always work in one office (the default office when none is given).
+_OFFICE_ROLES = (Role.OFFICER, Role.KEPALA)
 
 
 # Asked on every request (API token or session cookie): built once, run on a plain connection.
-_USER_COLUMNS = (UserRow.id, UserRow.name, UserRow.role, UserRow.desks, UserRow.active)
+_USER_COLUMNS = (
+    UserRow.id,
+    UserRow.name,
+    UserRow.role,
+    UserRow.desks,
+    UserRow.active,
+    UserRow.office,
+)
 _BY_TOKEN = (
     select(*_USER_COLUMNS)
     .join(ApiToken, ApiToken.user_id == UserRow.id)
@@ -74,9 +86,18 @@ class Users:
         self.clock = clock
 
     def add(
-        self, name: str, role: str, desks: Sequence[str] = (), password: str | None = None
+        self,
+        name: str,
+        role: str,
+        desks: Sequence[str] = (),
+        password: str | None = None,
+        *,
+        office: str | None = None,
     ) -> User:
         """Create a user; officers need at least one desk.
+
+        Officers and heads of office belong to `office` (the default office
+        when None); other roles are national unless an office is given.
 
         Raises:
             ValidationFailed: bad name, role, desk or a weak password.
@@ -96,7 +117,11 @@ class Users:
             errors["password"] = ["at least 8 characters"]
         if errors:
             raise ValidationFailed(errors)
+        if office is None and role in _OFFICE_ROLES:
+            office = DEFAULT_OFFICE
         with self.db.session() as session, session.begin():
+            if office is not None and session.get(OfficeRow, office) is None:
+                raise ValidationFailed({"office": [f"unknown office: {office}"]})
             if session.scalar(select(UserRow).where(UserRow.name == name)) is not None:
                 raise Conflict(f"user {name!r} exists already")
             row = UserRow(
@@ -107,6 +132,7 @@ class Users:
                 active=True,
                 failed_logins=0,
                 created_at=self.clock.now(),
+                office=office,
             )
             session.add(row)
             session.flush()

@@ -42,11 +42,20 @@ class CaseStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who gives an input: a user name, a role and, for officers, desks."""
+    """Who gives an input: a user name, a role, for officers desks, and an office.
+
+    An actor without an office is national (designers, auditors, admins, the
+    system); one with an office sees only that office's cases and tasks.
+    """
 
     name: str
     role: str = Role.OFFICER
     desks: tuple[str, ...] = ()
+    office: str | None = None
+
+    def sees(self, office: str | None) -> bool:
+        """Whether this actor may see a case or task of `office`."""
+        return self.office is None or self.office == office
 
     def may_act_at(self, desk: str | None) -> bool:
         """Whether this actor may complete a task of `desk`.
@@ -95,6 +104,7 @@ class CaseView:
     created_at: datetime
     updated_at: datetime
     ready_tasks: tuple[TaskView, ...] = field(default_factory=tuple)
+    office: str = "utama"
 
     @property
     def desks(self) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
-from engine.errors import CaseNotActive, Conflict, EngineError, known_id
+from engine.errors import CaseNotActive, Conflict, EngineError, NotFound, known_id
 from engine.idempotency import Request, keep, kept_case
 from engine.journal import GENESIS_HASH, EventKind
 from engine.reading import Reader, event_from_row
@@ -120,6 +120,7 @@ class Writer:
         actor: Actor,
         request: Request | None,
         timezone: str,
+        office: str,
     ) -> CaseView:
         """Start a case of the latest version of a process (data checked, request new)."""
         now = self.clock.now()
@@ -152,6 +153,7 @@ class Writer:
                         created_at=now,
                         updated_at=now,
                         started_by=actor.name,
+                        office=office,
                     )
                     self._apply_and_record(
                         connection,
@@ -294,6 +296,8 @@ class Writer:
         try:
             with _transaction(connection) as session:
                 case = known or lock_case(connection, case_id)
+                if not actor.sees(case.office):
+                    raise NotFound(f"case {case_id} does not exist")
                 if request is not None and kept_case(session, request) is not None:
                     # the case as it is now, the first attempt's change included
                     now_case = case if known is None else lock_case(connection, case_id)

@@ -31,7 +31,9 @@ __all__ = [
     "CaseRow",
     "DefinitionFile",
     "EventRow",
+    "FigureCounterRow",
     "IdempotencyKey",
+    "OfficeRow",
     "ProcessVersionRow",
     "RateCounterRow",
     "SnapshotRow",
@@ -62,6 +64,9 @@ class UtcDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+
+#: The office existing data belongs to, and new cases whose starter names none.
+DEFAULT_OFFICE = "utama"
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets BIGINT.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -101,7 +106,10 @@ class CaseRow(Base):
     """A case: the process version it runs on, its status and revision."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_status_version", "status", "process_version_id"),)
+    __table_args__ = (
+        Index("ix_cases_status_version", "status", "process_version_id"),
+        Index("ix_cases_office_id", "office", "id"),  # an office's case list, newest first
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
     process_key: Mapped[str] = mapped_column(String(200), index=True)
@@ -118,6 +126,7 @@ class CaseRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     started_by: Mapped[str] = mapped_column(String(200))
+    office: Mapped[str] = mapped_column(String(20), server_default=DEFAULT_OFFICE)
 
 
 class EventRow(Base):
@@ -156,7 +165,8 @@ class TaskRow(Base):
     __tablename__ = "tasks"
     __table_args__ = (
         UniqueConstraint("case_id", "ref"),
-        Index("ix_tasks_inbox", "state", "desk", "created_at"),
+        Index("ix_tasks_office_inbox", "office", "state", "desk", "created_at"),
+        Index("ix_tasks_office_done", "office", "completed_at"),  # waiting times of a period
         Index("ix_tasks_case_state", "case_id", "state"),  # a case's ready tasks
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -171,6 +181,7 @@ class TaskRow(Base):
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     completed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    office: Mapped[str] = mapped_column(String(20), server_default=DEFAULT_OFFICE)
 
 
 class TimerRow(Base):
@@ -216,6 +227,8 @@ class UserRow(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # None: national (designers, auditors, admins may be); officers and kepala have one
+    office: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 class ApiToken(Base):
@@ -244,3 +257,26 @@ class RateCounterRow(Base):
     bucket: Mapped[str] = mapped_column(String(64), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     hits: Mapped[int] = mapped_column(Integer)
+
+
+class OfficeRow(Base):
+    """An LTSA office (one district's one-stop service)."""
+
+    __tablename__ = "offices"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class FigureCounterRow(Base):
+    """One shard of a dashboard figure of an office, changed in the input's transaction.
+
+    A figure (e.g. ``queue|disnaker`` or ``completed|2026-03-02``) is the sum
+    of its few shards, so concurrent inputs rarely wait on one row.
+    """
+
+    __tablename__ = "figure_counters"
+    office: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger)

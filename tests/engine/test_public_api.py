@@ -3,11 +3,13 @@
 import engine
 
 EXPECTED = {
+    "DEFAULT_OFFICE",
     "DESK_LABELS",
     "Actor",
     "CaseReplay",
     "Divergence",
     "Verification",
+    "Waiting",
     "verify_export",
     "CaseNotActive",
     "CaseStatus",
@@ -15,6 +17,7 @@ EXPECTED = {
     "Clock",
     "Conflict",
     "DeployedProcess",
+    "DeskFigures",
     "DeploymentError",
     "DeploymentFailed",
     "Desk",
@@ -26,6 +29,9 @@ EXPECTED = {
     "JournalEvent",
     "ManualClock",
     "NotFound",
+    "Office",
+    "OfficeFigures",
+    "Offices",
     "ProcessError",
     "ProcessVersion",
     "Role",

@@ -29,6 +29,7 @@ __all__ = [
     "init_app",
     "login_manager",
     "me",
+    "office_case",
     "public",
 ]
 
@@ -80,6 +81,11 @@ class WebUser(UserMixin):  # type: ignore[misc]
         return self.user.desks
 
     @property
+    def office(self) -> str | None:
+        """The office this user works in; None for national users (sees every office)."""
+        return self.user.office
+
+    @property
     def actor(self) -> Actor:
         """The actor the engine records this user's inputs under."""
         return self.user.actor
@@ -89,6 +95,14 @@ def me() -> WebUser:
     """The signed-in user of this request (every non-public view has one)."""
     user: WebUser = current_user._get_current_object()
     return user
+
+
+def office_case(case_id: int) -> None:
+    """404 unless the signed-in user may see this case (national users see every office)."""
+    from web import engine_of
+
+    if me().office is not None:
+        engine_of().get_case(case_id, me().office)
 
 
 def allow(*roles: str) -> Callable[[F], F]:

@@ -32,7 +32,7 @@ def _int_arg(name: str) -> int | None:
 def case(case_id: int) -> str:
     """The case after event ``to`` (default: the last), with verify and what-if on request."""
     eng = engine_of()
-    current = eng.get_case(case_id)
+    current = eng.get_case(case_id, me().office)
     events = eng.history(case_id)
     last = len(events)
     step = min(max(_int_arg("to") or last, 1), last)

@@ -48,7 +48,11 @@ def search() -> str:
     page = max(1, int(page_arg)) if page_arg.isdigit() else 1
     size = int(current_app.config["LTSA_PAGE_SIZE"])
     found = eng.list_cases(
-        status=status or None, search=query or None, limit=size + 1, offset=(page - 1) * size
+        status=status or None,
+        search=query or None,
+        limit=size + 1,
+        offset=(page - 1) * size,
+        office=me().office,
     )
     keys = sorted({p.key for p in eng.processes()})
     return render_template(
@@ -78,7 +82,7 @@ def start() -> Response:
 def show(case_id: int) -> str:
     """One case: the process diagram, the timeline of its journal and its documents."""
     eng = engine_of()
-    case = eng.get_case(case_id)
+    case = eng.get_case(case_id, me().office)
     events = eng.history(case_id)
     return render_template(
         "cases/show.html",
@@ -99,7 +103,7 @@ def diagram(case_id: int) -> Response:
     ``?path=0`` leaves the path out, for pages that mark a past step themselves.
     """
     eng = engine_of()
-    case = eng.get_case(case_id)
+    case = eng.get_case(case_id, me().office)
     completed, active = path_of(eng, case) if request.args.get("path") != "0" else ([], [])
     return jsonify(
         {
@@ -117,7 +121,7 @@ def diagram(case_id: int) -> Response:
 def document(case_id: int, sha256: str) -> Response:
     """Download a document of this case (only documents the case refers to)."""
     eng = engine_of()
-    case = eng.get_case(case_id)
+    case = eng.get_case(case_id, me().office)
     refs = {d["sha256"]: d for d in document_refs(case.data, eng.history(case_id))}
     ref = refs.get(sha256)
     if ref is None:

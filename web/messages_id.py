@@ -69,6 +69,50 @@ MESSAGES_ID: dict[str, str] = {
     "Wrong user name or password (5 failures lock the account for 15 minutes).": (
         "Nama pengguna atau kata sandi salah (5 kali gagal mengunci akun selama 15 menit)."
     ),
+    # dashboard
+    "Dashboard": "Dasbor",
+    "Office": "Kantor",
+    "All offices (compare)": "Semua kantor (bandingkan)",
+    "From": "Dari",
+    "To": "Sampai",
+    "Offices compared": "Perbandingan kantor",
+    "Waiting now": "Menunggu sekarang",
+    "Longest wait now": "Tunggu terlama sekarang",
+    "Tasks done in the period": "Tugas selesai dalam periode",
+    "Median wait": "Median waktu tunggu",
+    "SLA breaches": "Pelanggaran SLA",
+    "Completed": "Selesai",
+    "Rejected": "Ditolak",
+    "Withdrawn": "Mundur",
+    "Queue at each desk now": "Antrean di setiap loket sekarang",
+    "Oldest applicant waiting": "Pemohon yang menunggu paling lama",
+    "Waiting since": "Menunggu sejak",
+    "90% within": "90% dalam",
+    "No tasks yet.": "Belum ada tugas.",
+    "Deadlines that passed in the period: the embassy verification (14 days) and complaint "
+    "reminders and escalations.": (
+        "Tenggat yang terlewati dalam periode: verifikasi perwakilan RI (14 hari) "
+        "serta pengingat dan eskalasi pengaduan."
+    ),
+    "Deadline": "Tenggat",
+    "Breaches": "Pelanggaran",
+    "None in this period.": "Tidak ada dalam periode ini.",
+    "Cases per week": "Kasus per minggu",
+    "Cases per week (the same numbers are in the table)": (
+        "Kasus per minggu (angka yang sama ada di tabel)"
+    ),
+    "Week of": "Minggu mulai",
+    "No cases in this period.": "Tidak ada kasus dalam periode ini.",
+    "Where cases wait longest": "Di mana kasus menunggu paling lama",
+    "short wait": "tunggu singkat",
+    "long wait": "tunggu lama",
+    "median per task in the period": "median per tugas dalam periode",
+    "Process diagram coloured by waiting time": "Diagram proses diwarnai menurut waktu tunggu",
+    "Zoom": "Perbesaran",
+    "Zoom in": "Perbesar",
+    "Zoom out": "Perkecil",
+    "Path and waiting": "Jalur dan yang menunggu",
+    "Whole diagram": "Seluruh diagram",
     # inbox and tasks
     "Inbox": "Kotak tugas",
     "Cases": "Kasus",

@@ -41,7 +41,11 @@ def inbox() -> str:
     size = int(current_app.config["LTSA_PAGE_SIZE"])
     page = _page()
     found = eng.list_tasks(
-        desk=desk or list(my_desks), state="ready", limit=size + 1, offset=(page - 1) * size
+        desk=desk or list(my_desks),
+        state="ready",
+        limit=size + 1,
+        offset=(page - 1) * size,
+        office=me().office,
     )
     now = eng.clock.now()
     rows = [{"task": t, "waiting": now - t.created_at} for t in found[:size]]
@@ -97,7 +101,7 @@ def _claim_refused(task: TaskView) -> str:
 
 
 def _task_for_me(task_id: int) -> TaskView:
-    task = engine_of().get_task(task_id)
+    task = engine_of().get_task(task_id, me().office)
     if task.desk not in me().desks:
         abort(403)
     return task

@@ -14,7 +14,7 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from web import engine_of
-from web.access import AUDITORS, allow
+from web.access import AUDITORS, allow, office_case
 from web.api.schemas import ReplayQuery, ReplaySchema, VerificationSchema
 
 __all__ = ["blp"]
@@ -29,6 +29,7 @@ blp = Blueprint("api_audit", __name__, description="Replay, verification and exp
 @blp.alt_response(404, schema="Error", description="no such case, event or version")
 def replay(query: dict[str, Any], case_id: int) -> Any:
     """The case replayed from its own version up to event ``to``; ``against``: what-if."""
+    office_case(case_id)
     return engine_of().replay(case_id, to=query.get("to"), against=query.get("against")).to_dict()
 
 
@@ -38,6 +39,7 @@ def replay(query: dict[str, Any], case_id: int) -> Any:
 @blp.alt_response(404, schema="Error")
 def verify(case_id: int) -> Any:
     """Check the hash chain, the signed checkpoint and a full replay of the case."""
+    office_case(case_id)
     return engine_of().verify(case_id).to_dict()
 
 
@@ -52,6 +54,7 @@ def verify(case_id: int) -> Any:
 @blp.alt_response(404, schema="Error")
 def export(case_id: int) -> Response:
     """Download the case's history as a signed, self-contained JSON file."""
+    office_case(case_id)
     document = engine_of().export_case(case_id)
     return Response(
         json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True),

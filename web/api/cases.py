@@ -57,6 +57,7 @@ def list_cases(query: dict[str, Any]) -> Any:
         search=query.get("q"),
         limit=query["limit"],
         offset=query["offset"],
+        office=me().office,
     )
 
 
@@ -66,7 +67,7 @@ def list_cases(query: dict[str, Any]) -> Any:
 @blp.alt_response(404, schema="Error")
 def get_case(case_id: int) -> Any:
     """One case with its data and ready tasks."""
-    return engine_of().get_case(case_id)
+    return engine_of().get_case(case_id, me().office)
 
 
 @blp.route("/<int:case_id>/messages/<name>", methods=["POST"])
@@ -107,4 +108,4 @@ def withdraw(body: dict[str, Any], headers: dict[str, Any], case_id: int) -> Any
 @blp.alt_response(404, schema="Error")
 def history(case_id: int) -> Any:
     """The case's journal, oldest event first, with its hash chain."""
-    return [event.to_dict() for event in engine_of().history(case_id)]
+    return [event.to_dict() for event in engine_of().history(case_id, me().office)]

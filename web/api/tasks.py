@@ -56,6 +56,7 @@ def list_tasks(query: dict[str, Any]) -> Any:
         state=None if state == "any" else state,
         limit=query["limit"],
         offset=query["offset"],
+        office=user.office,
     )
 
 
@@ -66,7 +67,7 @@ def list_tasks(query: dict[str, Any]) -> Any:
 @blp.alt_response(404, schema="Error")
 def get_task(task_id: int) -> Any:
     """One task; ``form`` is the JSON Schema of its form while it is ready."""
-    task = _visible(engine_of().get_task(task_id))
+    task = _visible(engine_of().get_task(task_id, me().office))
     schema = task.form.json_schema(_locale()) if task.form is not None else None
     return {**vars(task), "form": schema}
 

@@ -19,6 +19,7 @@ const files = [
   ["camunda-bpmn-js/dist/assets", "camunda-bpmn-js/assets"],
   ["swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js"],
   ["swagger-ui-dist/swagger-ui.css", "swagger-ui/swagger-ui.css"],
+  ["chart.js/dist/chart.umd.js", "chart.js/chart.umd.js"],
 ];
 
 rmSync(vendor, { recursive: true, force: true });

@@ -22,13 +22,21 @@
       return viewer.importXML(info.xml).then(function () {
         var canvas = viewer.get("canvas");
         var registry = viewer.get("elementRegistry");
-        listFrom("data-completed", info.completed).forEach(function (id) {
+        var completed = listFrom("data-completed", info.completed);
+        var active = listFrom("data-active", info.active);
+        completed.forEach(function (id) {
           if (registry.get(id)) { canvas.addMarker(id, "ltsa-completed"); }
         });
-        listFrom("data-active", info.active).forEach(function (id) {
+        active.forEach(function (id) {
           if (registry.get(id)) { canvas.addMarker(id, "ltsa-active"); }
         });
-        canvas.zoom("fit-viewport");
+        if (typeof window.ltsaFocusDiagram === "function") {
+          // open on what waits now (or the last steps taken), with the path around it
+          var focus = active.length ? active : completed.slice(-3);
+          window.ltsaFocusDiagram(viewer, box, focus, completed);
+        } else {
+          canvas.zoom("fit-viewport");
+        }
         box.setAttribute("data-ready", "true");
       });
     })

@@ -9,7 +9,7 @@ exist in the processes is checked by `engine.scenario_checks`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -37,6 +37,9 @@ SCENARIO_KEYS = ("name", "process", "description", "clock", "start", "steps", "e
 EXPECT_KEYS = ("status", "reason_contains", "waiting_at", "tasks", "data")
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NESTING = 8
+MAX_DEPTH = 32  # nested mappings and lists in one value
+MAX_VALUES = 100_000  # values read from one file, aliases counted each time (alias bombs)
+MAX_STEPS = 1000  # steps of one scenario, shared steps spliced in
 _DURATION = re.compile(
     r"P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
     r"(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?"
@@ -146,6 +149,7 @@ class _Reader:
     def __init__(self, file: str) -> None:
         self.file = file
         self.constructor = SafeConstructor()
+        self.budget = MAX_VALUES
 
     def fail(self, node: Node | int | None, message: str) -> ScenarioFileError:
         line = node if isinstance(node, int) or node is None else _line(node)
@@ -173,11 +177,15 @@ class _Reader:
 
     # --- values ---------------------------------------------------------------------
 
-    def value(self, node: Node) -> Any:
+    def value(self, node: Node, depth: int = 0) -> Any:
+        self.budget -= 1
+        if self.budget < 0 or depth > MAX_DEPTH:
+            raise self.fail(node, "too many or too deeply nested values (aliases?)")
         if isinstance(node, MappingNode):
-            return {key: self.value(child) for key, (_, child) in self.mapping(node).items()}
+            items = self.mapping(node).items()
+            return {key: self.value(child, depth + 1) for key, (_, child) in items}
         if isinstance(node, SequenceNode):
-            return [self.value(child) for child in node.value]
+            return [self.value(child, depth + 1) for child in node.value]
         try:
             value = self.constructor.construct_object(node, deep=True)
         except ConstructorError as exc:
@@ -212,6 +220,7 @@ class _Reader:
                     raise self.fail(key_node, f"{key!r} is given twice")
                 own_keys.add(key)
             items[key] = (key_node, value_node)
+        node.value = list(items.values())  # merged once: an alias to it reads the same
         return items
 
     def only(self, items: dict[str, tuple[Node, Node]], allowed: Sequence[str], what: str) -> None:
@@ -263,6 +272,8 @@ class _Reader:
             if not isinstance(steps_node, SequenceNode):
                 raise self.fail(steps_node, "steps must be a list (each item: - task: ...)")
             for step_node in _flatten(steps_node.value):
+                if len(steps) == MAX_STEPS:
+                    raise self.fail(steps_node, f"more than {MAX_STEPS} steps")
                 steps.append(self.step(step_node, len(steps) + 1))
         expect = self.expectation(items["expect"][1]) if "expect" in items else None
         return Scenario(
@@ -331,15 +342,13 @@ class _Reader:
         return Expectation(line=_line(node), data_lines=data_lines, **found)
 
 
-def _flatten(nodes: list[Node], depth: int = 0) -> list[Node]:
+def _flatten(nodes: list[Node], depth: int = 0) -> Iterator[Node]:
     """Steps, with nested lists (an alias `- *prefix` to shared steps) spliced in."""
-    flat: list[Node] = []
     for node in nodes:
         if isinstance(node, SequenceNode) and depth < MAX_NESTING:
-            flat.extend(_flatten(node.value, depth + 1))
+            yield from _flatten(node.value, depth + 1)
         else:
-            flat.append(node)
-    return flat
+            yield node
 
 
 def _is_null(node: Node) -> bool:

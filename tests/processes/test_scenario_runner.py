@@ -180,3 +180,42 @@ def test_coverage_keeps_the_path_across_snapshots_and_called_processes() -> None
         "flow_lengkapi_dokumen__gw_cek_merge",
     )
     assert documents.flow_nodes_missed == ("lengkapi_dokumen",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a billion laughs: each level names the previous one nine times
+        "- name: s\n  process: ltsa_placement\n  start:\n    a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"    a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)),
+        # a list that holds itself
+        "- name: s\n  process: ltsa_placement\n  start: {a: &a [*a]}\n",
+        # shared steps that multiply
+        "- name: s\n  process: ltsa_placement\n  steps:\n    - &s0 [{withdraw: x}, {withdraw: x}]\n"
+        + "".join(f"    - &s{i} [*s{i - 1}, *s{i - 1}]\n" for i in range(1, 12)),
+    ],
+)
+def test_alias_bombs_are_refused_quickly(text: str) -> None:
+    with pytest.raises(ScenarioFileError) as refused:
+        run(text)
+    assert refused.value.file == "s.yaml" and refused.value.line
+
+
+def test_a_merged_mapping_can_be_named_again() -> None:
+    (result,) = run(
+        """
+- name: s
+  process: ltsa_placement
+  steps:
+    - task: registrasi
+      data: &reg {<<: {birth_date: 1995-06-15, sex: L}, sex: P}
+      expect: {data: {sex: P}}
+- name: t
+  process: ltsa_placement
+  steps:
+    - task: registrasi
+      data: *reg
+      expect: {data: {sex: P}}
+"""
+    ).scenarios[1:]
+    assert result.passed, result.failure

@@ -92,11 +92,17 @@ def _graph(key: str, process: etree._Element) -> ProcessGraph:
 def coverage_of(
     graph: ProcessGraph, nodes_reached: Iterable[str], flows_taken: Iterable[tuple[str, str]]
 ) -> ProcessCoverage:
-    """The coverage of one process, given every element and flow the cases reached."""
+    """The coverage of one process, given the elements the cases finished and the flows taken.
+
+    An element is reached when a case finished it or took a sequence flow into
+    it (a task still waiting was reached); a boundary event that never fired
+    was not, although it waited.
+    """
     reached = set(nodes_reached)
     taken = set(flows_taken)
     flows_hit = [fid for fid, source, target in graph.flows if (source, target) in taken]
     hit = set(flows_hit)
+    reached.update(target for fid, _, target in graph.flows if fid in hit)
     return ProcessCoverage(
         process_key=graph.key,
         flow_nodes_reached=tuple(n for n in graph.nodes if n in reached),

@@ -32,7 +32,9 @@ class ScenarioResult:
         passed: whether every step and expectation held.
         failure: the first failure, e.g. "SC happy-path-21: after step 1
             (registrasi) expected status active, got rejected: R1: ...".
-        filled: fields filled with example values, as ``"step N (task): field"``.
+        filled: fields the steps did not give, as ``"step N (task): field"``:
+            filled with a valid example value, or (suffix `` (kept)``) with the
+            value the case already had, as the officer's form shows it.
     """
 
     name: str

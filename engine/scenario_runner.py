@@ -231,11 +231,8 @@ class _Run:
         if self.case_id is None:
             return
         state = self.engine.workflow_state(self.case_id)
-        taken = state.flows_taken()
-        self.flows.update(taken)
-        self.nodes.update(state.path())
-        self.nodes.update(state.active_elements())
-        self.nodes.update(target for _, target in taken)
+        self.flows.update(state.flows_taken())  # also the way into the tasks still waiting
+        self.nodes.update(state.path())  # finished elements (a boundary event: fired)
         case = self.engine.get_case(self.case_id)
         if case.status == "active":  # its timers must not fire in later scenarios
             self.engine.withdraw(self.case_id, "scenario ended", ACTOR)

@@ -180,6 +180,9 @@ def test_coverage_keeps_the_path_across_snapshots_and_called_processes() -> None
         "flow_lengkapi_dokumen__gw_cek_merge",
     )
     assert documents.flow_nodes_missed == ("lengkapi_dokumen",)
+    # the reminder timer waited on the embassy but never fired: not reached
+    assert {"sla_verifikasi", "pengingat_sla"} <= set(coverage["ltsa_placement"].flow_nodes_missed)
+    assert "catch_job_order" in coverage["ltsa_placement"].flow_nodes_reached
 
 
 @pytest.mark.parametrize(
@@ -219,3 +222,12 @@ def test_a_merged_mapping_can_be_named_again() -> None:
 """
     ).scenarios[1:]
     assert result.passed, result.failure
+
+
+def test_a_task_left_waiting_counts_as_reached() -> None:
+    report = run(REGISTER % "")
+    (placement,) = [c for c in report.coverage if c.process_key == "ltsa_placement"]
+    assert "persyaratan" in placement.flow_nodes_reached  # the called process runs
+    (documents,) = [c for c in report.coverage if c.process_key == "pre_departure_requirements"]
+    assert "periksa_dokumen" in documents.flow_nodes_reached  # ready, not done
+    assert "gw_cek_merge" in documents.flow_nodes_missed

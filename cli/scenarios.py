@@ -59,12 +59,15 @@ def _print_coverage(coverage: ProcessCoverage) -> None:
         click.echo("    flows not taken: " + ", ".join(coverage.flows_missed))
 
 
-def _print_report(report: ScenarioReport) -> None:
+def _print_report(report: ScenarioReport, verbose: bool) -> None:
     for result in report.scenarios:
         mark = "PASS" if result.passed else "FAIL"
         click.echo(f"{mark}  {result.name}  ({result.file}:{result.line})")
         if result.failure:
             click.echo(f"      {result.failure}")
+        if verbose:
+            for filled in result.filled:
+                click.echo(f"      filled {filled}")
     click.echo("coverage:")
     for coverage in report.coverage:
         _print_coverage(coverage)
@@ -97,7 +100,8 @@ def _invalid(exc: ScenarioFileError | DeploymentFailed, as_json: bool) -> None:
     help="also write the coverage as JSON to FILE",
 )
 @click.option("--json", "as_json", is_flag=True)
-def test(paths: tuple[Path, ...], coverage_file: Path | None, as_json: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="also list the fields filled with examples")
+def test(paths: tuple[Path, ...], coverage_file: Path | None, as_json: bool, verbose: bool) -> None:
     """Run the scenario files PATH/tests/*.yaml against the files in PATH (default processes/).
 
     The files on disk are tested, not the deployed versions, in a throw-away
@@ -117,5 +121,5 @@ def test(paths: tuple[Path, ...], coverage_file: Path | None, as_json: bool) -> 
     else:
         if not report.scenarios:
             click.echo("no scenario files found in " + ", ".join(map(str, _tests_dirs(given))))
-        _print_report(report)
+        _print_report(report, verbose)
     sys.exit(0 if report.passed else 1)

@@ -105,6 +105,26 @@ def test_deploy_with_passing_scenarios_records_no_skip(ltsa, tmp_path) -> None:
     assert versions and all(v["tests_skipped_by"] is None for v in versions)
 
 
+def test_deploy_with_an_invalid_scenario_file_exits_2_and_stores_nothing(ltsa, tmp_path) -> None:
+    copy = _copy(tmp_path, tests=False)
+    (copy / "tests").mkdir()
+    (copy / "tests" / "bad.yaml").write_text("- name: x\n  process: ltsa_placement\n  stpes: []\n")
+    result = ltsa("deploy", str(copy))
+    assert result.exit_code == 2
+    assert "bad.yaml:3: unknown key 'stpes'" in result.output
+    assert json.loads(ltsa("processes", "--json").output) == []
+
+
+def test_verbose_lists_the_fields_filled_with_examples(ltsa, tmp_path) -> None:
+    copy = _copy(tmp_path, tests=False)
+    (copy / "tests").mkdir()
+    shutil.copy(PROCESSES / "tests" / "pengunduran.yaml", copy / "tests")
+    result = ltsa("test", str(copy), "-v")
+    assert result.exit_code == 0, result.output
+    assert "filled step 1 (registrasi): nik" in result.output
+    assert "filled step 3 (cetak_ak1): ak1_number" in result.output
+
+
 BAD_FILES = [
     pytest.param(
         "- name: x\n  process: ltsa_placement\n  steps: [\n", 4, "not valid YAML", id="yaml"

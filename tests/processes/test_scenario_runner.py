@@ -231,3 +231,16 @@ def test_a_task_left_waiting_counts_as_reached() -> None:
     (documents,) = [c for c in report.coverage if c.process_key == "pre_departure_requirements"]
     assert "periksa_dokumen" in documents.flow_nodes_reached  # ready, not done
     assert "gw_cek_merge" in documents.flow_nodes_missed
+
+
+def test_a_file_name_becomes_a_small_valid_pdf() -> None:
+    import re
+
+    from engine.examples import PDF, upload
+
+    assert upload("izin.pdf")["name"] == "izin.pdf"
+    startxref = int(re.search(rb"startxref\n(\d+)\n%%EOF\n$", PDF).group(1))
+    assert PDF[startxref:].startswith(b"xref\n0 4\n")
+    offsets = [int(o) for o in re.findall(rb"(\d{10}) 00000 n", PDF)]
+    for number, offset in enumerate(offsets, start=1):
+        assert PDF[offset:].startswith(b"%d 0 obj\n" % number)

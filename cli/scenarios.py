@@ -44,6 +44,34 @@ def scenario_files(paths: Sequence[Path]) -> list[SourceFile]:
     return found
 
 
+def _is_scenario_file(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() in SUFFIXES
+
+
+def _split(paths: Sequence[Path]) -> tuple[list[Path], list[SourceFile]]:
+    """Process paths and the scenarios to run: those beside them, or the ones named.
+
+    A scenario file (`processes/tests/kelayakan.yaml`) or a directory of them
+    (`processes/tests`) runs alone, against the processes one level up.
+    """
+    processes: list[Path] = []
+    named: list[Path] = []
+    for path in paths:
+        if _is_scenario_file(path):
+            named.append(path)
+            processes.append(path.parent.parent if path.parent.name == "tests" else path.parent)
+        elif path.is_dir() and path.name == "tests" and any(map(_is_scenario_file, path.iterdir())):
+            named.extend(sorted(p for p in path.iterdir() if _is_scenario_file(p)))
+            processes.append(path.parent)
+        else:
+            processes.append(path)
+    processes = list(dict.fromkeys(processes))
+    if named:
+        files = [SourceFile(str(p), p.read_bytes()) for p in dict.fromkeys(named)]
+        return processes, files
+    return processes, scenario_files(processes)
+
+
 def _print_coverage(coverage: ProcessCoverage) -> None:
     reached_nodes, reached_flows = len(coverage.flow_nodes_reached), len(coverage.flows_reached)
     nodes = reached_nodes + len(coverage.flow_nodes_missed)
@@ -105,11 +133,12 @@ def test(paths: tuple[Path, ...], coverage_file: Path | None, as_json: bool, ver
     """Run the scenario files PATH/tests/*.yaml against the files in PATH (default processes/).
 
     The files on disk are tested, not the deployed versions, in a throw-away
-    in-memory database with its own clock.
+    in-memory database with its own clock. PATH may also name one scenario
+    file (processes/tests/kelayakan.yaml) to run it alone.
     """
-    given = list(paths) or [DEFAULT_PATH]
+    given, scenarios = _split(list(paths) or [DEFAULT_PATH])
     try:
-        report = run_scenarios(given, scenario_files(given))
+        report = run_scenarios(given, scenarios)
     except (ScenarioFileError, DeploymentFailed) as exc:
         _invalid(exc, as_json)
         return

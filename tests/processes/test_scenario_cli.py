@@ -125,6 +125,13 @@ def test_verbose_lists_the_fields_filled_with_examples(ltsa, tmp_path) -> None:
     assert "filled step 3 (cetak_ak1): ak1_number" in result.output
 
 
+def test_one_scenario_file_runs_alone_against_its_processes(ltsa) -> None:
+    result = ltsa("test", str(PROCESSES / "tests" / "pengunduran.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "2 scenario(s): 2 passed, 0 failed" in result.output
+    assert "withdrawal while the desks work in parallel" in result.output
+
+
 BAD_FILES = [
     pytest.param(
         "- name: x\n  process: ltsa_placement\n  steps: [\n", 4, "not valid YAML", id="yaml"

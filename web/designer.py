@@ -128,14 +128,14 @@ def modeler() -> str:
 @bp.route("/modeler/deploy", methods=["POST"])
 @allow(Role.DESIGNER)
 def modeler_deploy() -> tuple[Response, int]:
-    """Validate or deploy the modeler's XML, with the other files of the version it came from."""
+    """Validate or deploy the edited BPMN or DMN, with the other files of its version."""
     eng = engine_of()
     body = request.get_json(silent=True) or {}
     xml = body.get("xml")
     name = re.split(r"[\\/]", str(body.get("name") or "diagram.bpmn"))[-1]
     if not isinstance(xml, str) or not xml.strip() or len(xml) > _MAX_XML_CHARS:
         return jsonify({"code": "bad_request", "message": "no diagram XML", "errors": {}}), 400
-    if not name.lower().endswith(".bpmn"):
+    if not name.lower().endswith(_SUFFIXES):
         name += ".bpmn"
     files = [SourceFile(name, xml.encode("utf-8"))]
     key, version = str(body.get("key") or ""), str(body.get("version") or "")

@@ -50,6 +50,7 @@ EXPECTED: dict[str, set[str]] = {
     "designer.version_file": {"designer", "admin", "auditor"},
     "designer.modeler": {"designer"},
     "designer.modeler_deploy": {"designer"},
+    "designer_dmn.editor": {"designer"},
     "tasks.inbox": {"officer"},
     "tasks.show": {"officer"},
     "tasks.claim": {"officer"},

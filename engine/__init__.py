@@ -5,7 +5,7 @@ Everything outside `engine/` imports from here, never from its modules.
 """
 
 from engine.audit import CaseReplay, Divergence, Verification, verify_export
-from engine.cases import Engine, JournalDiverged
+from engine.cases import Engine, JournalDiverged, run_scenarios
 from engine.clock import Clock, ManualClock, SystemClock
 from engine.definitions import SourceFile
 from engine.desks import DESK_LABELS, Desk
@@ -20,6 +20,13 @@ from engine.errors import (
     ValidationFailed,
 )
 from engine.journal import EventKind, JournalEvent
+from engine.scenario_report import (
+    ProcessCoverage,
+    ScenarioFileError,
+    ScenarioReport,
+    ScenarioResult,
+    ScenariosFailed,
+)
 from engine.state import ProcessError
 from engine.users import User, Users
 from engine.views import (
@@ -54,9 +61,14 @@ __all__ = [
     "JournalEvent",
     "ManualClock",
     "NotFound",
+    "ProcessCoverage",
     "ProcessError",
     "ProcessVersion",
     "Role",
+    "ScenarioFileError",
+    "ScenarioReport",
+    "ScenarioResult",
+    "ScenariosFailed",
     "SourceFile",
     "SystemClock",
     "TaskView",
@@ -64,5 +76,6 @@ __all__ = [
     "Users",
     "ValidationFailed",
     "Verification",
+    "run_scenarios",
     "verify_export",
 ]

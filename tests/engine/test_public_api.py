@@ -35,6 +35,12 @@ EXPECTED = {
     "User",
     "Users",
     "ValidationFailed",
+    "ProcessCoverage",
+    "ScenarioFileError",
+    "ScenarioReport",
+    "ScenarioResult",
+    "ScenariosFailed",
+    "run_scenarios",
 }
 
 
@@ -54,5 +60,8 @@ def test_every_engine_error_is_one_hierarchy() -> None:
         "ValidationFailed",
         "JournalDiverged",
         "ProcessError",
+        "ScenarioFileError",
+        "ScenariosFailed",
     ):
         assert issubclass(getattr(engine, name), engine.EngineError)
+    assert issubclass(engine.ScenariosFailed, engine.DeploymentFailed)

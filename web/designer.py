@@ -22,6 +22,7 @@ from web.designer_tests import (
     draft_json,
     handle_draft,
     scenario_uploads,
+    with_their_versions,
 )
 
 __all__ = ["bp", "source_files"]
@@ -87,7 +88,8 @@ def index() -> str:
 def upload() -> tuple[str, int]:
     """Validate, test or deploy uploaded BPMN/DMN files (and scenario files, .yaml).
 
-    Deploying runs the scenarios first (the uploaded ones, else the stored set).
+    The files join the other files of the versions they belong to; deploying
+    runs the scenarios first (the uploaded ones, else the stored set).
     """
     uploads, scenarios = scenario_uploads(request.files.getlist("files"))
     files, problems = source_files(uploads)
@@ -98,6 +100,7 @@ def upload() -> tuple[str, int]:
     if problems:
         return render_template("designer/index.html", **_index_context(problems=problems)), 422
     action = DraftAction.of(request.form.get("action"))
+    files = with_their_versions(files)
     outcome = handle_draft(files, action, me().name, scenarios)
     context = _index_context(**draft_context(outcome, files))
     return render_template("designer/index.html", **context), outcome.page_status

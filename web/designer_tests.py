@@ -37,6 +37,7 @@ __all__ = [
     "handle_draft",
     "report_html",
     "scenario_uploads",
+    "with_their_versions",
 ]
 
 _SCENARIO_SUFFIXES = (".yaml", ".yml")
@@ -83,6 +84,27 @@ class DraftOutcome:
     def failed_names(self) -> list[str]:
         """The names of the failing scenarios."""
         return [s.name for s in self.report.failures] if self.report else []
+
+
+def with_their_versions(files: Sequence[SourceFile]) -> list[SourceFile]:
+    """`files` plus the other files of each latest process version that holds one of them.
+
+    A designer who uploads just the changed table (or diagram) tests and deploys
+    the whole set it belongs to, as the modeler does with the version it opened.
+    """
+    eng = engine_of()
+    names = {f.name for f in files}
+    latest: dict[str, int] = {}
+    for v in eng.processes():
+        if names & set(v.files):
+            latest[v.key] = max(latest.get(v.key, 0), v.version)
+    completed = list(files)
+    for key, version in latest.items():
+        for source in eng.version_files(key, version):
+            if source.name not in names:
+                names.add(source.name)
+                completed.append(source)
+    return completed
 
 
 def _scenario_problem(exc: ScenarioFileError) -> DeploymentError:
@@ -168,11 +190,13 @@ def draft_context(outcome: DraftOutcome, files: Sequence[SourceFile]) -> dict[st
     return {
         "results": outcome.deployed or None,
         "validated": outcome.validated,
-        "problems": outcome.problems or None,
+        # a scenario failure shows in the report; the problem table is for invalid files
+        "problems": None if outcome.scenarios_failed else outcome.problems or None,
         "report": outcome.report,
         "diagrams": diagrams_of(outcome.report, files) if outcome.report else {},
         "scenarios_failed": outcome.scenarios_failed,
         "tested": outcome.action is DraftAction.TEST,
+        "tests_skipped": outcome.action is DraftAction.DEPLOY_UNTESTED,
     }
 
 

@@ -199,6 +199,7 @@ MESSAGES_ID: dict[str, str] = {
         'lagi dan tekan "Pasang tanpa uji" (versi mencatat bahwa uji dilewati).'
     ),
     "deployed without tests by %(who)s, %(when)s": "dipasang tanpa uji oleh %(who)s, %(when)s",
+    "Processes no scenario reaches: %(keys)s": "Proses yang tidak dicapai skenario: %(keys)s",
     "Scenario files (.yaml) may be added; without them the stored scenarios run.": (
         "Berkas skenario (.yaml) boleh disertakan; tanpa itu skenario yang tersimpan dijalankan."
     ),

@@ -105,15 +105,11 @@ def test_deploy_is_refused_naming_the_failing_scenario(
     as_user: Callable[[str], FlaskClient], with_scenarios: Engine
 ) -> None:
     before = with_scenarios.processes()
-    page = _upload(
-        as_user("designer"),
-        "deploy",
-        *[(p.read_bytes(), p.name) for p in BPMN_DIR.glob("*.bpmn")],
-        (RAISED_AGE, "age_check.dmn"),
-    )
+    page = _upload(as_user("designer"), "deploy", (RAISED_AGE, "age_check.dmn"))
     assert page.status_code == 422
-    assert "LTSA-T001" in page.text and "intake.yaml" in page.text
-    assert 'data-scenario="adult applicant is registered"' in page.text
+    assert "nothing was deployed" in page.text or "tidak ada yang dipasang" in page.text
+    assert 'class="scenario failed" data-scenario="adult applicant is registered"' in page.text
+    assert "intake.yaml:1" in page.text
     assert with_scenarios.processes() == before
 
 
@@ -121,15 +117,13 @@ def test_deploy_without_tests_is_recorded_on_the_version_and_shown(
     as_user: Callable[[str], FlaskClient], with_scenarios: Engine
 ) -> None:
     client = as_user("designer")
-    page = _upload(
-        client,
-        "deploy_untested",
-        *[(p.read_bytes(), p.name) for p in BPMN_DIR.glob("*.bpmn")],
-        (RAISED_AGE, "age_check.dmn"),
-    )
+    page = _upload(client, "deploy_untested", (RAISED_AGE, "age_check.dmn"))
     assert page.status_code == 200, page.text
     latest = next(p for p in with_scenarios.processes() if p.key == "intake")
     assert (latest.version, latest.tests_skipped_by) == (2, "designer")
+    stored = {f.name: f.content for f in with_scenarios.version_files("intake", 2)}
+    assert set(stored) == {"intake.bpmn", "documents.bpmn", "age_check.dmn"}  # the whole set
+    assert stored["age_check.dmn"] == RAISED_AGE
     listing = client.get("/designer").text
     assert "dipasang tanpa uji oleh designer" in listing
 
@@ -202,3 +196,17 @@ def test_api_test_route_answers_the_report_and_deploy_answers_422_with_it(
     listed = client.get("/api/v1/processes", headers=headers).json
     intake = next(p for p in listed if p["key"] == "intake")
     assert (intake["version"], intake["tests_skipped_by"]) == (2, "designer")
+
+
+def test_an_invalid_uploaded_scenario_file_is_named_with_its_line(
+    as_user: Callable[[str], FlaskClient], eng: Engine
+) -> None:
+    bad = SCENARIOS.replace(
+        b"task: register\n      data: {full_name: Ani",
+        b"task: registr\n      data: {full_name: Ani",
+    )
+    page = _upload(as_user("designer"), "test", (RAISED_AGE, "age_check.dmn"), (bad, "bad.yaml"))
+    assert page.status_code == 422
+    assert "LTSA-T002" in page.text
+    assert "bad.yaml" in page.text and "registr" in page.text
+    assert 'data-label="Baris">10<' in page.text

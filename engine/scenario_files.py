@@ -36,6 +36,7 @@ STEP_KINDS = ("task", "message", "advance", "withdraw")
 SCENARIO_KEYS = ("name", "process", "description", "clock", "start", "steps", "expect")
 EXPECT_KEYS = ("status", "reason_contains", "waiting_at", "tasks", "data")
 MAX_FILE_BYTES = 1024 * 1024
+MAX_NESTING = 8
 _DURATION = re.compile(
     r"P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
     r"(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?"
@@ -194,13 +195,22 @@ class _Reader:
     def mapping(self, node: Node, what: str = "value") -> dict[str, tuple[Node, Node]]:
         if not isinstance(node, MappingNode):
             raise self.fail(node, f"{what} must be a mapping (key: value)")
+        own = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
+        try:
+            self.constructor.flatten_mapping(node)  # YAML merge keys: <<: *anchor
+        except ConstructorError as exc:
+            raise self.fail(node, f"cannot merge: {exc.problem}") from None
+        merged = len(node.value) - own  # merged pairs come first; the mapping's own override
         items: dict[str, tuple[Node, Node]] = {}
-        for key_node, value_node in node.value:
+        own_keys: set[str] = set()
+        for index, (key_node, value_node) in enumerate(node.value):
             if not isinstance(key_node, ScalarNode):
                 raise self.fail(key_node, "keys must be plain names")
             key = str(key_node.value)
-            if key in items:
-                raise self.fail(key_node, f"{key!r} is given twice")
+            if index >= merged:
+                if key in own_keys:
+                    raise self.fail(key_node, f"{key!r} is given twice")
+                own_keys.add(key)
             items[key] = (key_node, value_node)
         return items
 
@@ -252,7 +262,8 @@ class _Reader:
             steps_node = items["steps"][1]
             if not isinstance(steps_node, SequenceNode):
                 raise self.fail(steps_node, "steps must be a list (each item: - task: ...)")
-            steps = [self.step(n, i + 1) for i, n in enumerate(steps_node.value)]
+            for step_node in _flatten(steps_node.value):
+                steps.append(self.step(step_node, len(steps) + 1))
         expect = self.expectation(items["expect"][1]) if "expect" in items else None
         return Scenario(
             name=name,
@@ -318,6 +329,17 @@ class _Reader:
             else:
                 found[key] = self.text(value_node, key)
         return Expectation(line=_line(node), data_lines=data_lines, **found)
+
+
+def _flatten(nodes: list[Node], depth: int = 0) -> list[Node]:
+    """Steps, with nested lists (an alias `- *prefix` to shared steps) spliced in."""
+    flat: list[Node] = []
+    for node in nodes:
+        if isinstance(node, SequenceNode) and depth < MAX_NESTING:
+            flat.extend(_flatten(node.value, depth + 1))
+        else:
+            flat.append(node)
+    return flat
 
 
 def _is_null(node: Node) -> bool:

@@ -214,6 +214,7 @@ class _Run:
             view = {**case.data, **data}
             if field.id in case.data and case.data[field.id] is not None:
                 data[field.id] = case.data[field.id]  # as the form shows it, pre-filled
+                self.filled.append(f"step {step.number} ({step.label}): {field.id} (kept)")
             else:
                 try:
                     data[field.id] = example_value(field, view, today)

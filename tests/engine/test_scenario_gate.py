@@ -10,10 +10,20 @@ from engine import (
     SourceFile,
     run_scenarios,
 )
-from engine.definitions import load_files
 from tests.conftest import ROOT
 
 PROCESSES = ROOT / "processes"
+
+
+def load_files(paths):
+    """The BPMN and DMN files of the directories, as a designer would upload them."""
+    return [
+        SourceFile(p.name, p.read_bytes())
+        for d in paths
+        for p in sorted(d.iterdir())
+        if p.suffix in (".bpmn", ".dmn")
+    ]
+
 
 PASSING = b"""
 - name: under age is rejected

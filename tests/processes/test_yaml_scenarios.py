@@ -56,3 +56,12 @@ def test_scenarios_name_every_rule_of_the_domain() -> None:
     text = "\n".join(p.read_text(encoding="utf-8") for p in SCENARIO_PATHS)
     for rule in range(1, 18):
         assert f"R{rule}" in text, f"no scenario is about R{rule}"
+
+
+def test_the_readme_example_runs() -> None:
+    readme = (PROCESSES / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    report = run_scenarios([PROCESSES], [SourceFile("README.md", example.encode())])
+    (result,) = report.scenarios
+    assert result.passed, result.failure
+    assert "step 3 (cetak_ak1): ak1_number" in result.filled

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 import click
 
+from cli.scenarios import scenario_files
+from cli.scenarios import test as scenario_test
 from engine import (
     Actor,
     CaseView,
@@ -27,6 +29,7 @@ from engine import (
     Forbidden,
     JournalEvent,
     NotFound,
+    ScenarioFileError,
     TaskView,
     ValidationFailed,
     verify_export,
@@ -37,6 +40,7 @@ CHECKPOINT_EVERY_SECONDS = 3600
 
 _EXIT_CODES: list[tuple[type[BaseException], int]] = [
     (DeploymentFailed, 2),
+    (ScenarioFileError, 2),
     (ValidationFailed, 3),
     (Conflict, 4),
     (Forbidden, 5),
@@ -53,6 +57,8 @@ def _fail(exc: EngineError, as_json: bool) -> None:
             body["errors"] = exc.errors
         if isinstance(exc, DeploymentFailed):
             body["errors"] = [e.to_dict() for e in exc.errors]
+        if isinstance(exc, ScenarioFileError):
+            body["errors"] = [exc.to_dict()]
         click.echo(json.dumps(body, ensure_ascii=False))
     else:
         click.echo(f"error: {exc}", err=True)
@@ -230,12 +236,19 @@ def db_upgrade() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--as", "actor", default="cli", help="who deploys (recorded)")
+@click.option("--skip-tests", is_flag=True, help="deploy without running the scenarios (recorded)")
 @click.option("--json", "as_json", is_flag=True)
 @handles_errors
-def deploy(paths: tuple[Path, ...], actor: str, as_json: bool) -> None:
-    """Validate and deploy BPMN/DMN files (default: processes/)."""
+def deploy(paths: tuple[Path, ...], actor: str, skip_tests: bool, as_json: bool) -> None:
+    """Validate, run the scenarios in PATH/tests/ and deploy BPMN/DMN files (default: processes/).
+
+    Without scenario files beside the BPMN, the latest stored set runs.
+    """
     eng = _engine()
-    results = eng.deploy(list(paths) or [Path("processes")], actor=actor)
+    given = list(paths) or [Path("processes")]
+    results = eng.deploy(
+        given, actor=actor, scenarios=scenario_files(given) or None, skip_tests=skip_tests
+    )
     if as_json:
         click.echo(json.dumps([r.__dict__ for r in results]))
         return
@@ -260,11 +273,18 @@ def processes(as_json: bool) -> None:
                 v.deployed_at.isoformat(timespec="seconds"),
                 v.deployed_by,
                 v.active_cases,
+                _skipped(v.tests_skipped_by, v.tests_skipped_at),
             )
             for v in versions
         ],
-        ["process", "version", "hash", "deployed", "by", "active cases"],
+        ["process", "version", "hash", "deployed", "by", "active cases", "tests skipped"],
     )
+
+
+def _skipped(by: str | None, at: datetime | None) -> str:
+    if by is None:
+        return ""
+    return f"by {by}" + (f" at {at.isoformat(timespec='seconds')}" if at else "")
 
 
 @main.group()
@@ -568,6 +588,8 @@ def demo() -> None:
 
     seed(_engine(), echo=click.echo)
 
+
+main.add_command(scenario_test)
 
 from cli.offices import office  # noqa: E402  (registers `ltsa office`)
 

@@ -5,7 +5,7 @@ Everything outside `engine/` imports from here, never from its modules.
 """
 
 from engine.audit import CaseReplay, Divergence, Verification, verify_export
-from engine.cases import Engine, JournalDiverged
+from engine.cases import Engine, JournalDiverged, run_scenarios
 from engine.clock import Clock, ManualClock, SystemClock
 from engine.dashboard import DeskFigures, OfficeFigures, Waiting
 from engine.definitions import SourceFile
@@ -25,6 +25,13 @@ from engine.logins import Logins, SignIn
 from engine.offices import DEFAULT_OFFICE, Office, Offices
 from engine.public import CaseProgress, ComplaintStatus, LinkedComplaint, PublicDesk
 from engine.requirements import Requirements
+from engine.scenario_report import (
+    ProcessCoverage,
+    ScenarioFileError,
+    ScenarioReport,
+    ScenarioResult,
+    ScenariosFailed,
+)
 from engine.state import ProcessError
 from engine.users import User, Users
 from engine.views import (
@@ -68,12 +75,17 @@ __all__ = [
     "Office",
     "OfficeFigures",
     "Offices",
+    "ProcessCoverage",
     "ProcessError",
     "ProcessVersion",
     "PublicDesk",
     "Requirements",
     "Role",
     "SignIn",
+    "ScenarioFileError",
+    "ScenarioReport",
+    "ScenarioResult",
+    "ScenariosFailed",
     "SourceFile",
     "SystemClock",
     "TaskView",
@@ -82,5 +94,6 @@ __all__ = [
     "ValidationFailed",
     "Verification",
     "Waiting",
+    "run_scenarios",
     "verify_export",
 ]

@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo
 import forms
 from engine.audit import Auditor, CaseReplay, Verification
 from engine.claims import set_assignee
-from engine.clock import Clock, SystemClock
+from engine.clock import Clock, ManualClock, SystemClock
 from engine.dashboard import OfficeFigures, office_figures
 from engine.data import check_data
 from engine.definitions import SourceFile
+from engine.deployments import Deployments
 from engine.documents import DocumentStore
 from engine.errors import (
     Conflict,
@@ -36,6 +37,8 @@ from engine.offices import DEFAULT_OFFICE, Offices
 from engine.reading import Reader, form_key
 from engine.recording import task_for_input
 from engine.registry import Registry
+from engine.scenario_report import ScenarioReport
+from engine.scenario_runner import run_scenario_files
 from engine.state import DEFAULT_TIMEZONE, CaseState
 from engine.store.db import Database, default_url
 from engine.store.models import CaseRow
@@ -44,7 +47,7 @@ from engine.users import Users
 from engine.views import Actor, CaseView, DeployedProcess, ProcessVersion, Role, TaskView
 from engine.writing import JournalDiverged, Writer
 
-__all__ = ["Engine", "JournalDiverged"]
+__all__ = ["Engine", "JournalDiverged", "run_scenarios"]
 
 SNAPSHOT_EVERY = 10
 
@@ -75,6 +78,7 @@ class Engine:
         self.reader = Reader(self.db, self.registry)
         self.auditor = Auditor(self.db, self.data_dir, self.registry.loaded)
         self.writer = Writer(self.db, self.clock, self.registry, self.reader, self.snapshot_every)
+        self.deployments = Deployments(self.db, self.clock, self.registry, _scratch_engine)
 
     @classmethod
     def from_env(cls, clock: Clock | None = None) -> Engine:
@@ -108,14 +112,41 @@ class Engine:
         return self.registry.validate(sources)
 
     def deploy(
-        self, sources: Sequence[Path] | Sequence[SourceFile], actor: str
+        self,
+        sources: Sequence[Path] | Sequence[SourceFile],
+        actor: str,
+        *,
+        scenarios: Sequence[SourceFile] | None = None,
+        skip_tests: bool = False,
     ) -> list[DeployedProcess]:
-        """Validate and store a deployment; a process gets a version only when changed.
+        """Validate, run the scenarios, and store; a process gets a version only when changed.
+
+        `scenarios` are the designer's scenario files (stored with the
+        deployment); None runs the latest stored set, if any. With
+        `skip_tests` nothing runs and the new versions record who skipped.
 
         Raises:
-            DeploymentFailed: nothing is stored.
+            ScenariosFailed: a scenario failed; nothing is stored.
+            ScenarioFileError: a scenario file is invalid; nothing is stored.
+            DeploymentFailed: a file is invalid; nothing is stored.
         """
-        return self.registry.deploy(sources, actor)
+        return self.deployments.deploy(sources, actor, scenarios=scenarios, skip_tests=skip_tests)
+
+    def run_scenarios(
+        self, sources: Sequence[SourceFile], scenarios: Sequence[SourceFile]
+    ) -> ScenarioReport:
+        """Run scenario files against the given process files (not the deployed ones)."""
+        return self.deployments.run(sources, scenarios)
+
+    def stored_scenarios(self) -> list[SourceFile]:
+        """The scenario files stored with the latest deployment that gave some."""
+        return self.deployments.stored_scenarios()
+
+    def test_draft(
+        self, sources: Sequence[SourceFile], scenarios: Sequence[SourceFile] | None = None
+    ) -> ScenarioReport:
+        """Run scenarios (given, or stored) against the deployed files overlaid with `sources`."""
+        return self.deployments.test_draft(sources, scenarios)
 
     def processes(self) -> list[ProcessVersion]:
         """Every stored process version, newest first per key, with active case counts."""
@@ -424,3 +455,18 @@ class Engine:
             return self.writer.rebuild_state(
                 session, case, self.registry.loaded(session, case.process_version_id)
             )
+
+
+def _scratch_engine(clock: ManualClock, data_dir: Path) -> Engine:
+    """A throw-away engine for scenarios: in-memory SQLite, the runner's clock."""
+    return Engine(database_url="sqlite://", data_dir=data_dir, clock=clock)
+
+
+def run_scenarios(sources: Sequence[SourceFile], scenarios: Sequence[SourceFile]) -> ScenarioReport:
+    """Run scenario files against process files in a throw-away engine.
+
+    Raises:
+        DeploymentFailed: a process file is invalid.
+        ScenarioFileError: a scenario file is invalid (file and line named).
+    """
+    return run_scenario_files(_scratch_engine, Registry.as_files(sources), scenarios)

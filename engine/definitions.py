@@ -239,19 +239,6 @@ def _reference_errors(root: etree._Element, filename: str) -> list[DeploymentErr
     return errors
 
 
-def _declares_fields(root: etree._Element | None, element_id: str) -> bool:
-    """Whether the element declares camunda:formData fields."""
-    if root is None:
-        return False
-    for element in root.iter(f"{{{BPMN_NS}}}userTask"):
-        if element.get("id") == element_id:
-            return any(
-                isinstance(child.tag, str) and etree.QName(child).localname == "formField"
-                for child in element.iter()
-            )
-    return False
-
-
 def _element_error(
     parsed: _Parsed, spec: BpmnProcessSpec, element_id: str, code: str, message: str, hint: str
 ) -> DeploymentError:
@@ -334,18 +321,6 @@ def _check_spec(
         bundle.titles[key] = task_spec.bpmn_name or element_id
         if not isinstance(task_spec, UserTask):
             continue
-        if task_spec.form.key is None and _declares_fields(root, element_id):
-            errors.append(
-                _element_error(
-                    parsed,
-                    spec,
-                    element_id,
-                    "LTSA-D011",
-                    "form fields are declared but the task has no form key, so they would "
-                    "be ignored",
-                    "set camunda:formKey on the user task (any name, e.g. its id)",
-                )
-            )
         desk = lanes.get(element_id)
         if desk is None:
             errors.append(

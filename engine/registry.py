@@ -7,7 +7,7 @@ are kept byte for byte, so any past version can run again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -44,9 +44,18 @@ class Registry:
         return sorted(_validate(files))
 
     def deploy(
-        self, sources: Sequence[Path] | Sequence[SourceFile], actor: str
+        self,
+        sources: Sequence[Path] | Sequence[SourceFile],
+        actor: str,
+        *,
+        tests_skipped: bool = False,
+        also: Callable[[Session], None] | None = None,
     ) -> list[DeployedProcess]:
         """Validate and store a deployment; a process gets a version only when changed.
+
+        With `tests_skipped`, new versions record that `actor` deployed them
+        without running the scenarios, and when; `also` stores more in the
+        same transaction (the scenario files).
 
         Raises:
             DeploymentFailed: nothing is stored.
@@ -56,6 +65,8 @@ class Registry:
         results: list[DeployedProcess] = []
         now = self.clock.now()
         with self.db.session() as session, session.begin():
+            if also is not None:
+                also(session)
             for key in sorted(bundles):
                 bundle = bundles[key]
                 content_hash = closure_hash(bundle.files)
@@ -82,6 +93,8 @@ class Registry:
                         name=str(bundle.spec.description or key),
                         deployed_at=now,
                         deployed_by=actor,
+                        tests_skipped_by=actor if tests_skipped else None,
+                        tests_skipped_at=now if tests_skipped else None,
                     )
                 )
                 results.append(DeployedProcess(key, version, content_hash, "new"))
@@ -123,6 +136,8 @@ class Registry:
             deployed_by=row.deployed_by,
             files=tuple(f["name"] for f in row.files),
             active_cases=active,
+            tests_skipped_by=row.tests_skipped_by,
+            tests_skipped_at=row.tests_skipped_at,
         )
 
     def version_files(self, key: str, version: int) -> list[SourceFile]:

@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
+from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.event_definition import (
     TimerConditionalEventDefinitionConverter,
@@ -42,6 +43,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaIntermediateThrowEventParser,
     CamundaStartEventParser,
 )
+from SpiffWorkflow.camunda.parser.task_spec import UserTaskParser
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.serializer.event_definition import (
     MessageEventDefinitionConverter,
@@ -49,6 +51,7 @@ from SpiffWorkflow.camunda.serializer.event_definition import (
 from SpiffWorkflow.camunda.specs.event_definitions import (
     MessageEventDefinition as CamundaMessage,
 )
+from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskIterator
 
@@ -222,10 +225,26 @@ def _with_clock_timers(parser_class: type) -> type:
     return type(parser_class.__name__, (_ClockTimerParsing, parser_class), {})
 
 
+class _GeneratedFormParser(UserTaskParser):  # type: ignore[misc]
+    """User tasks, including Camunda 7's "generated task form".
+
+    Camunda Modeler writes `camunda:formData` without a `camunda:formKey` for a
+    form Camunda 7 generates from the fields; Camunda 7 runs it, and so does
+    the engine: the task's id becomes its form key.
+    """
+
+    def get_form(self) -> Any:
+        form = super().get_form()
+        if form.key is None and form.fields:
+            form.key = self.bpmn_id
+        return form
+
+
 class LtsaParser(CamundaParser):  # type: ignore[misc]
-    """The Camunda dialect parser with the engine's timers."""
+    """The Camunda dialect parser with the engine's timers and generated task forms."""
 
     OVERRIDE_PARSER_CLASSES = dict(CamundaParser.OVERRIDE_PARSER_CLASSES)
+    OVERRIDE_PARSER_CLASSES[full_tag("userTask")] = (_GeneratedFormParser, UserTask)
     for _tag, (_parser_class, _spec_class) in list(OVERRIDE_PARSER_CLASSES.items()):
         if _parser_class in (
             CamundaStartEventParser,

@@ -29,6 +29,7 @@ from engine import sandbox
 from engine.clock import applying_input_at, input_time
 from engine.definitions import ProcessBundle
 from engine.errors import Conflict, EngineError
+from engine.flows import flow_into
 from engine.journal import EventKind, canonical_json, sha256_hex
 from engine.spiff import external_message, iter_all_tasks, serializer, state_to_dict
 
@@ -61,6 +62,7 @@ class WaitingTimer:
 MAX_STEPS_PER_INPUT = 10_000
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 _LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+_FLOWS_TO = _LIVE | TaskState.COMPLETED | TaskState.CANCELLED
 
 
 def _is_tracked(task: Task) -> bool:
@@ -106,6 +108,8 @@ class CaseState:
     final_data: dict[str, Any] | None = None
     timezone: str = DEFAULT_TIMEZONE
     visited: list[str] = field(default_factory=list)
+    # "source>target" element id pairs of the sequence flows taken (coverage)
+    flows: list[str] = field(default_factory=list)
     _scan: _Scan | None = field(default=None, repr=False, compare=False)
     _timers: bool | None = field(default=None, repr=False, compare=False)
 
@@ -139,6 +143,7 @@ class CaseState:
                 "final_data": self.final_data,
                 "timezone": self.timezone,
                 "visited": self.visited,
+                "flows": self.flows,
             },
             separators=(",", ":"),
         )
@@ -160,6 +165,7 @@ class CaseState:
             withdraw_reason=raw["withdraw_reason"],
             final_data=raw.get("final_data"),
             visited=list(raw.get("visited", [])),
+            flows=list(raw.get("flows", [])),
         )
         state._use_timezone(raw.get("timezone", DEFAULT_TIMEZONE))
         return state
@@ -181,8 +187,14 @@ class CaseState:
         data: dict[str, Any] = {}
         unfinished = False
         visited = set(self.visited)
+        flows = set(self.flows)
         for task in iter_all_tasks(self.workflow):
             state = task.state
+            if state & _FLOWS_TO:
+                flow = flow_into(task)
+                if flow is not None and flow not in flows:
+                    flows.add(flow)
+                    self.flows.append(flow)
             if state & TaskState.NOT_FINISHED_MASK:
                 unfinished = True
                 if state & _LIVE:
@@ -280,6 +292,10 @@ class CaseState:
     def path(self) -> list[str]:
         """BPMN element ids the case has passed through (for the diagram)."""
         return list(self.visited)
+
+    def flows_taken(self) -> list[tuple[str, str]]:
+        """(source, target) element ids of the sequence flows the case has taken."""
+        return [(pair.partition(">")[0], pair.partition(">")[2]) for pair in self.flows]
 
     def active_elements(self) -> list[str]:
         """BPMN element ids of the tasks and events the case waits on."""

@@ -134,3 +134,5 @@ class ProcessVersion:
     deployed_by: str
     files: tuple[str, ...]
     active_cases: int = 0
+    tests_skipped_by: str | None = None
+    tests_skipped_at: datetime | None = None

@@ -69,13 +69,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     access.init_app(app)
     i18n.init_app(app)
 
-    from web import admin, audit, auth, cases, dashboard, designer, public, tasks
+    from web import admin, audit, auth, cases, dashboard, designer, designer_dmn, public, tasks
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(tasks.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(designer.bp)
+    app.register_blueprint(designer_dmn.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(dashboard.bp)

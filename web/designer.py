@@ -13,9 +13,17 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
-from engine import DeployedProcess, DeploymentError, DeploymentFailed, Role, SourceFile
+from engine import DeployedProcess, DeploymentError, Role, SourceFile
 from web import engine_of
 from web.access import allow, me
+from web.designer_tests import (
+    DraftAction,
+    draft_context,
+    draft_json,
+    handle_draft,
+    scenario_uploads,
+    with_their_versions,
+)
 
 __all__ = ["bp", "source_files"]
 
@@ -55,6 +63,7 @@ def _index_context(
     results: list[DeployedProcess] | None = None,
     validated: list[str] | None = None,
     problems: list[DeploymentError] | None = None,
+    **draft: Any,
 ) -> dict[str, Any]:
     versions = engine_of().processes()
     grouped = [(key, list(rows)) for key, rows in groupby(versions, key=lambda v: v.key)]
@@ -63,6 +72,7 @@ def _index_context(
         "results": results,
         "validated": validated,
         "problems": problems,
+        **draft,
     }
 
 
@@ -75,25 +85,25 @@ def index() -> str:
 
 @bp.route("/upload", methods=["POST"])
 @allow(Role.DESIGNER)
-def upload() -> str | tuple[str, int]:
-    """Validate or deploy uploaded BPMN/DMN files."""
-    eng = engine_of()
-    files, problems = source_files(request.files.getlist("files"))
+def upload() -> tuple[str, int]:
+    """Validate, test or deploy uploaded BPMN/DMN files (and scenario files, .yaml).
+
+    The files join the other files of the versions they belong to; deploying
+    runs the scenarios first (the uploaded ones, else the stored set).
+    """
+    uploads, scenarios = scenario_uploads(request.files.getlist("files"))
+    files, problems = source_files(uploads)
     if not files and not problems:
         problems = [
             DeploymentError("", None, None, "LTSA-W002", "no file chosen", "choose .bpmn/.dmn")
         ]
     if problems:
         return render_template("designer/index.html", **_index_context(problems=problems)), 422
-    try:
-        if request.form.get("action") == "validate":
-            keys = eng.validate(files)
-            return render_template("designer/index.html", **_index_context(validated=keys))
-        results = eng.deploy(files, actor=me().name)
-    except DeploymentFailed as exc:
-        context = _index_context(problems=exc.errors)
-        return render_template("designer/index.html", **context), 422
-    return render_template("designer/index.html", **_index_context(results=results))
+    action = DraftAction.of(request.form.get("action"))
+    files = with_their_versions(files)
+    outcome = handle_draft(files, action, me().name, scenarios)
+    context = _index_context(**draft_context(outcome, files))
+    return render_template("designer/index.html", **context), outcome.page_status
 
 
 @bp.route("/processes/<key>/<int:version>/files/<name>")
@@ -128,27 +138,19 @@ def modeler() -> str:
 @bp.route("/modeler/deploy", methods=["POST"])
 @allow(Role.DESIGNER)
 def modeler_deploy() -> tuple[Response, int]:
-    """Validate or deploy the modeler's XML, with the other files of the version it came from."""
+    """Validate, test or deploy the edited XML, with the other files of its version."""
     eng = engine_of()
     body = request.get_json(silent=True) or {}
     xml = body.get("xml")
     name = re.split(r"[\\/]", str(body.get("name") or "diagram.bpmn"))[-1]
     if not isinstance(xml, str) or not xml.strip() or len(xml) > _MAX_XML_CHARS:
         return jsonify({"code": "bad_request", "message": "no diagram XML", "errors": {}}), 400
-    if not name.lower().endswith(".bpmn"):
+    if not name.lower().endswith(_SUFFIXES):
         name += ".bpmn"
     files = [SourceFile(name, xml.encode("utf-8"))]
     key, version = str(body.get("key") or ""), str(body.get("version") or "")
     if key and version.isdigit():
         files += [f for f in eng.version_files(key, int(version)) if f.name != name]
-    try:
-        if body.get("action") == "validate":
-            return jsonify({"validated": eng.validate(files)}), 200
-        results = eng.deploy(files, actor=me().name)
-    except DeploymentFailed as exc:
-        return jsonify({"errors": [e.to_dict() for e in exc.errors]}), 422
-    deployed = [
-        {"key": r.key, "version": r.version, "status": r.status, "content_hash": r.content_hash}
-        for r in results
-    ]
-    return jsonify({"deployed": deployed}), 201
+    action = DraftAction.of(body.get("action"), skip_tests=body.get("skip_tests") is True)
+    outcome = handle_draft(files, action, me().name)
+    return jsonify(draft_json(outcome, files)), outcome.status

@@ -22,6 +22,8 @@ from engine import (
     EngineError,
     Forbidden,
     NotFound,
+    ScenarioFileError,
+    ScenariosFailed,
     ValidationFailed,
 )
 from web.access import is_api_request
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 STATUS_OF: dict[type[EngineError], int] = {
     ValidationFailed: 422,
     DeploymentFailed: 422,
+    ScenarioFileError: 422,
     Forbidden: 403,
     NotFound: 404,
     CaseNotActive: 409,
@@ -73,6 +76,11 @@ def error_body(exc: EngineError) -> dict[str, Any]:
             errors.setdefault(problem.file or "deployment", []).append(str(problem))
         body["message"] = f"deployment refused: {len(exc.errors)} problem(s)"
         body["details"] = [problem.to_dict() for problem in exc.errors]
+        if isinstance(exc, ScenariosFailed):
+            body["message"] = "deployment refused: scenarios failed: " + ", ".join(
+                s.name for s in exc.report.failures
+            )
+            body["report"] = exc.report.to_json()
     else:
         body["message"] = str(exc)
     return body

@@ -203,6 +203,53 @@ MESSAGES_ID: dict[str, str] = {
     "Download": "Unduh",
     "Valid": "Valid",
     "Refused": "Ditolak",
+    # designer: decision tables, scenario tests, coverage
+    "Decision tables": "Tabel keputusan",
+    "Table": "Tabel",
+    "Test scenarios": "Uji skenario",
+    "Deploy without tests": "Pasang tanpa uji",
+    "Deploy even if scenarios fail; the version records who skipped the tests": (
+        "Pasang walau skenario gagal; versi mencatat siapa yang melewati uji"
+    ),
+    "All scenarios passed": "Semua skenario lulus",
+    "Scenarios failed": "Skenario gagal",
+    "Scenarios failed: nothing was deployed": "Skenario gagal: tidak ada yang dipasang",
+    "Deployed without tests (recorded on the version)": (
+        "Terpasang tanpa uji (dicatat pada versi)"
+    ),
+    "Working…": "Sedang diproses…",
+    "Scenario results": "Hasil uji skenario",
+    "No scenario file was found for these processes.": (
+        "Tidak ada berkas skenario untuk proses ini."
+    ),
+    "%(passed)s of %(total)s scenarios passed.": "%(passed)s dari %(total)s skenario lulus.",
+    "Scenario": "Skenario",
+    "Result": "Hasil",
+    "Filled with examples": "Diisi dengan contoh",
+    "passed": "lulus",
+    "failed": "gagal",
+    "%(count)s fields": "%(count)s isian",
+    "Coverage": "Cakupan",
+    "Flow nodes reached: %(percent)s%%": "Elemen alur tercapai: %(percent)s%%",
+    "Sequence flows taken: %(percent)s%%": "Alur urutan dilalui: %(percent)s%%",
+    "Not reached by any scenario (%(count)s)": "Tidak tercapai oleh skenario mana pun (%(count)s)",
+    "sequence flow": "alur urutan",
+    "Coverage of %(key)s on its diagram": "Cakupan %(key)s pada diagramnya",
+    "reached": "tercapai",
+    "not reached": "tidak tercapai",
+    "Tested: nothing was stored.": "Diuji: tidak ada yang disimpan.",
+    (
+        "A scenario failed; nothing was deployed. To deploy anyway, choose the files again "
+        'and press "Deploy without tests" (the version records the skip).'
+    ): (
+        "Ada skenario yang gagal; tidak ada yang dipasang. Untuk tetap memasang, pilih berkas "
+        'lagi dan tekan "Pasang tanpa uji" (versi mencatat bahwa uji dilewati).'
+    ),
+    "deployed without tests by %(who)s, %(when)s": "dipasang tanpa uji oleh %(who)s, %(when)s",
+    "Processes no scenario reaches: %(keys)s": "Proses yang tidak dicapai skenario: %(keys)s",
+    "Scenario files (.yaml) may be added; without them the stored scenarios run.": (
+        "Berkas skenario (.yaml) boleh disertakan; tanpa itu skenario yang tersimpan dijalankan."
+    ),
     # admin
     "Name": "Nama",
     "Role": "Peran",

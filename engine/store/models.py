@@ -36,6 +36,7 @@ __all__ = [
     "OfficeRow",
     "ProcessVersionRow",
     "RateCounterRow",
+    "ScenarioSetRow",
     "SnapshotRow",
     "TaskRow",
     "TimerRow",
@@ -79,7 +80,7 @@ class Base(DeclarativeBase):
 
 
 class DefinitionFile(Base):
-    """A BPMN/DMN file's bytes, stored once per content."""
+    """A BPMN/DMN (or scenario) file's bytes, stored once per content."""
 
     __tablename__ = "definition_files"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -100,6 +101,20 @@ class ProcessVersionRow(Base):
     name: Mapped[str] = mapped_column(String(300), default="")
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     deployed_by: Mapped[str] = mapped_column(String(200))
+    # set when the version was deployed although its scenarios were not run
+    tests_skipped_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    tests_skipped_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class ScenarioSetRow(Base):
+    """The designer's scenario files stored with a deployment (bytes in definition_files)."""
+
+    __tablename__ = "scenario_sets"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    stored_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    stored_by: Mapped[str] = mapped_column(String(200))
+    # [{"name": ..., "sha256": ...}, ...]
+    files: Mapped[list[Any]] = mapped_column(JSON)
 
 
 class CaseRow(Base):

@@ -15,6 +15,7 @@ EXPECTED: dict[str, tuple[str, str] | None] = {
     "adonis_no_start.bpmn": ("LTSA-D005", "adonis_process"),
     "bizagi_lane_names.bpmn": None,  # generated lane ids, lane named after the desk
     "bom_camunda7.bpmn": None,
+    "camunda7_generated_form.bpmn": None,  # formData without formKey: the task id is the key
     "bpmn_io_default.bpmn": ("LTSA-D009", ""),  # isExecutable="false"
     "camunda8_zeebe.bpmn": ("LTSA-D007", "check"),
     "dangling_reference.bpmn": ("LTSA-D012", "f1"),

@@ -49,6 +49,12 @@ EXPECTED = {
     "SignIn",
     "PublicDesk",
     "Requirements",
+    "ProcessCoverage",
+    "ScenarioFileError",
+    "ScenarioReport",
+    "ScenarioResult",
+    "ScenariosFailed",
+    "run_scenarios",
 }
 
 
@@ -68,5 +74,8 @@ def test_every_engine_error_is_one_hierarchy() -> None:
         "ValidationFailed",
         "JournalDiverged",
         "ProcessError",
+        "ScenarioFileError",
+        "ScenariosFailed",
     ):
         assert issubclass(getattr(engine, name), engine.EngineError)
+    assert issubclass(engine.ScenariosFailed, engine.DeploymentFailed)

@@ -197,6 +197,7 @@ OPERATION_IDS = [
     ("POST", "/api/v1/cases/{case_id}/withdraw"),
     ("GET", "/api/v1/processes"),
     ("POST", "/api/v1/processes"),
+    ("POST", "/api/v1/processes/test"),
     ("GET", "/api/v1/tasks"),
     ("GET", "/api/v1/tasks/{task_id}"),
     ("POST", "/api/v1/tasks/{task_id}/claim"),

@@ -53,6 +53,9 @@ class ErrorSchema(Schema):
     details = fields.List(
         fields.Dict(), metadata={"description": "deployment problems: file, line, element_id..."}
     )
+    report = fields.Dict(
+        metadata={"description": "a deployment refused by its scenarios: the scenario run"}
+    )
 
 
 class ProcessVersionSchema(Schema):
@@ -66,12 +69,21 @@ class ProcessVersionSchema(Schema):
     deployed_by = fields.String()
     files = fields.List(fields.String())
     active_cases = fields.Integer()
+    tests_skipped_by = fields.String(
+        allow_none=True, metadata={"description": "who deployed it without its scenarios"}
+    )
+    tests_skipped_at = fields.DateTime(allow_none=True)
 
 
 class DeploySchema(Schema):
     """The BPMN and DMN files of a deployment (multipart, field name ``files``)."""
 
     files = fields.List(Upload(), required=True, validate=validate.Length(min=1))
+    scenarios = fields.List(
+        Upload(),
+        load_default=list,
+        metadata={"description": "scenario files (.yaml) to run and store; default: the stored"},
+    )
 
 
 class DeployQuery(Schema):
@@ -79,6 +91,10 @@ class DeployQuery(Schema):
 
     dry_run = fields.Boolean(
         load_default=False, metadata={"description": "only validate; store nothing"}
+    )
+    skip_tests = fields.Boolean(
+        load_default=False,
+        metadata={"description": "deploy even if a scenario fails; the version records the skip"},
     )
 
 

@@ -17,6 +17,8 @@ const files = [
   ["bpmn-js/dist/assets/bpmn-font", "bpmn-js/bpmn-font"],
   ["camunda-bpmn-js/dist/camunda-platform-modeler.production.min.js", "camunda-bpmn-js/modeler.js"],
   ["camunda-bpmn-js/dist/assets", "camunda-bpmn-js/assets"],
+  ["camunda-dmn-js/dist/camunda-platform-modeler.production.min.js", "camunda-dmn-js/modeler.js"],
+  ["camunda-dmn-js/dist/assets", "camunda-dmn-js/assets"],
   ["swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js"],
   ["swagger-ui-dist/swagger-ui.css", "swagger-ui/swagger-ui.css"],
   ["chart.js/dist/chart.umd.js", "chart.js/chart.umd.js"],

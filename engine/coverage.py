@@ -1,0 +1,112 @@
+"""Coverage: which flow nodes and sequence flows of each process the scenarios reached.
+
+The elements come from the BPMN files; what was reached comes from the
+engine's own record of each case (`CaseState.path`, `flows_taken`), so the
+figures describe what the engine did, not what a test claims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+
+from engine.definitions import BPMN_NS, SourceFile
+from engine.scenario_report import ProcessCoverage
+from engine.xmlsafe import XmlRefused, parse_definition_xml
+
+__all__ = ["ProcessGraph", "coverage_of", "process_graphs"]
+
+FLOW_NODE_TAGS = frozenset(
+    {
+        "startEvent",
+        "endEvent",
+        "intermediateCatchEvent",
+        "intermediateThrowEvent",
+        "boundaryEvent",
+        "task",
+        "userTask",
+        "serviceTask",
+        "scriptTask",
+        "businessRuleTask",
+        "sendTask",
+        "receiveTask",
+        "manualTask",
+        "callActivity",
+        "subProcess",
+        "transaction",
+        "adHocSubProcess",
+        "exclusiveGateway",
+        "parallelGateway",
+        "inclusiveGateway",
+        "eventBasedGateway",
+        "complexGateway",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ProcessGraph:
+    """One process's flow nodes and sequence flows (id -> (source, target)), in file order."""
+
+    key: str
+    nodes: tuple[str, ...]
+    flows: tuple[tuple[str, str, str], ...]
+
+
+def process_graphs(files: Sequence[SourceFile]) -> dict[str, ProcessGraph]:
+    """Every BPMN process in `files`, by process id (files that do not parse are skipped)."""
+    graphs: dict[str, ProcessGraph] = {}
+    for source in files:
+        if source.is_dmn:
+            continue
+        try:
+            root = parse_definition_xml(source.content, source.name)
+        except XmlRefused:
+            continue
+        for process in root.iter(f"{{{BPMN_NS}}}process"):
+            key = process.get("id")
+            if key:
+                graphs[key] = _graph(key, process)
+    return graphs
+
+
+def _graph(key: str, process: etree._Element) -> ProcessGraph:
+    nodes: list[str] = []
+    flows: list[tuple[str, str, str]] = []
+    for element in process.iter():
+        if not isinstance(element.tag, str) or etree.QName(element).namespace != BPMN_NS:
+            continue
+        name = etree.QName(element).localname
+        element_id = element.get("id")
+        if not element_id:
+            continue
+        if name in FLOW_NODE_TAGS:
+            nodes.append(element_id)
+        elif name == "sequenceFlow":
+            flows.append((element_id, element.get("sourceRef", ""), element.get("targetRef", "")))
+    return ProcessGraph(key, tuple(nodes), tuple(flows))
+
+
+def coverage_of(
+    graph: ProcessGraph, nodes_reached: Iterable[str], flows_taken: Iterable[tuple[str, str]]
+) -> ProcessCoverage:
+    """The coverage of one process, given the elements the cases finished and the flows taken.
+
+    An element is reached when a case finished it or took a sequence flow into
+    it (a task still waiting was reached); a boundary event that never fired
+    was not, although it waited.
+    """
+    reached = set(nodes_reached)
+    taken = set(flows_taken)
+    flows_hit = [fid for fid, source, target in graph.flows if (source, target) in taken]
+    hit = set(flows_hit)
+    reached.update(target for fid, _, target in graph.flows if fid in hit)
+    return ProcessCoverage(
+        process_key=graph.key,
+        flow_nodes_reached=tuple(n for n in graph.nodes if n in reached),
+        flow_nodes_missed=tuple(n for n in graph.nodes if n not in reached),
+        flows_reached=tuple(flows_hit),
+        flows_missed=tuple(fid for fid, _, _ in graph.flows if fid not in hit),
+    )

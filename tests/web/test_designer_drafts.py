@@ -1,0 +1,212 @@
+"""The designer's drafts: DMN tables edited in the browser, tested and deployed as a set."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import pytest
+from flask.testing import FlaskClient
+from web_testkit import BPMN_DIR, csrf_of, token_for
+from werkzeug.test import TestResponse
+
+from engine import Engine, SourceFile
+
+
+def test_designer_page_offers_the_decision_table_editor_beside_dmn_files(
+    as_user: Callable[[str], FlaskClient],
+) -> None:
+    page = as_user("designer").get("/designer").text
+    assert "/designer/decisions?key=intake&amp;version=1&amp;file=age_check.dmn" in page
+    assert "/designer/modeler?key=intake&amp;version=1&amp;file=intake.bpmn" in page
+
+
+def test_decision_table_editor_loads_the_stored_table_in_dmn_js(
+    as_user: Callable[[str], FlaskClient],
+) -> None:
+    page = as_user("designer").get("/designer/decisions?key=intake&version=1&file=age_check.dmn")
+    assert page.status_code == 200
+    assert "/static/vendor/camunda-dmn-js/modeler.js" in page.text
+    assert 'data-source="/designer/processes/intake/1/files/age_check.dmn"' in page.text
+    assert "<script>" not in page.text  # CSP: no inline script
+
+
+def test_edited_dmn_deploys_with_the_versions_other_files(
+    as_user: Callable[[str], FlaskClient], eng: Engine
+) -> None:
+    client = as_user("designer")
+    page = client.get("/designer/decisions?key=intake&version=1&file=age_check.dmn")
+    edited = (BPMN_DIR / "age_check.dmn").read_text().replace("&lt; 18", "&lt; 21")
+    response = client.post(
+        "/designer/modeler/deploy",
+        json={"xml": edited, "name": "age_check.dmn", "key": "intake", "version": "1"},
+        headers={"X-CSRFToken": csrf_of(page.text)},
+    )
+    assert response.status_code == 201, response.json
+    stored = {f.name: f.content for f in eng.version_files("intake", 2)}
+    assert set(stored) == {"intake.bpmn", "documents.bpmn", "age_check.dmn"}
+    assert b"&lt; 21" in stored["age_check.dmn"]
+
+
+SCENARIOS = b"""\
+- name: adult applicant is registered
+  process: intake
+  steps:
+    - task: register
+      data: {full_name: Siti, age: 19}
+  expect: {status: active}
+- name: minor is refused
+  process: intake
+  steps:
+    - task: register
+      data: {full_name: Ani, age: 16}
+  expect: {status: rejected, reason_contains: R1}
+"""
+RAISED_AGE = (BPMN_DIR / "age_check.dmn").read_bytes().replace(b"&lt; 18", b"&lt; 21")
+
+
+@pytest.fixture
+def with_scenarios(eng: Engine) -> Engine:
+    """The test processes deployed again with their scenario file stored."""
+    eng.deploy([BPMN_DIR], actor="setup", scenarios=[SourceFile("intake.yaml", SCENARIOS)])
+    return eng
+
+
+def _upload(client: FlaskClient, action: str, *files: tuple[bytes, str]) -> TestResponse:
+    token = csrf_of(client.get("/designer").text)
+    return client.post(
+        "/designer/upload",
+        data={
+            "csrf_token": token,
+            "action": action,
+            "files": [(io.BytesIO(content), name) for content, name in files],
+        },
+        content_type="multipart/form-data",
+    )
+
+
+def test_testing_an_upload_shows_the_failing_scenario_and_coverage_and_stores_nothing(
+    as_user: Callable[[str], FlaskClient], with_scenarios: Engine
+) -> None:
+    before = with_scenarios.processes()
+    page = _upload(as_user("designer"), "test", (RAISED_AGE, "age_check.dmn"))
+    assert page.status_code == 200
+    html = page.text
+    assert 'data-passed="false"' in html
+    assert 'class="scenario failed" data-scenario="adult applicant is registered"' in html
+    assert 'class="scenario passed" data-scenario="minor is refused"' in html
+    assert "R1: usia di bawah 18 tahun" in html  # the failure says what happened
+    assert 'data-process="intake"' in html and "coverage-diagram" in html
+    assert "/static/js/coverage.js" in html
+    assert with_scenarios.processes() == before
+
+
+def test_deploy_is_refused_naming_the_failing_scenario(
+    as_user: Callable[[str], FlaskClient], with_scenarios: Engine
+) -> None:
+    before = with_scenarios.processes()
+    page = _upload(as_user("designer"), "deploy", (RAISED_AGE, "age_check.dmn"))
+    assert page.status_code == 422
+    assert "nothing was deployed" in page.text or "tidak ada yang dipasang" in page.text
+    assert 'class="scenario failed" data-scenario="adult applicant is registered"' in page.text
+    assert "intake.yaml:1" in page.text
+    assert with_scenarios.processes() == before
+
+
+def test_deploy_without_tests_is_recorded_on_the_version_and_shown(
+    as_user: Callable[[str], FlaskClient], with_scenarios: Engine
+) -> None:
+    client = as_user("designer")
+    page = _upload(client, "deploy_untested", (RAISED_AGE, "age_check.dmn"))
+    assert page.status_code == 200, page.text
+    latest = next(p for p in with_scenarios.processes() if p.key == "intake")
+    assert (latest.version, latest.tests_skipped_by) == (2, "designer")
+    stored = {f.name: f.content for f in with_scenarios.version_files("intake", 2)}
+    assert set(stored) == {"intake.bpmn", "documents.bpmn", "age_check.dmn"}  # the whole set
+    assert stored["age_check.dmn"] == RAISED_AGE
+    listing = client.get("/designer").text
+    assert "dipasang tanpa uji oleh designer" in listing
+
+
+def test_modeler_deploy_refuses_then_deploys_without_tests_when_asked(
+    as_user: Callable[[str], FlaskClient], with_scenarios: Engine
+) -> None:
+    client = as_user("designer")
+    token = csrf_of(client.get("/designer/decisions?key=intake&version=1&file=age_check.dmn").text)
+    body = {"xml": RAISED_AGE.decode(), "name": "age_check.dmn", "key": "intake", "version": "1"}
+    tested = client.post(
+        "/designer/modeler/deploy", json={**body, "action": "test"}, headers={"X-CSRFToken": token}
+    )
+    assert tested.status_code == 200
+    assert (tested.json["passed"], tested.json["failed"]) == (
+        False,
+        ["adult applicant is registered"],
+    )
+    assert 'class="scenario failed"' in tested.json["report_html"]
+    refused = client.post("/designer/modeler/deploy", json=body, headers={"X-CSRFToken": token})
+    assert refused.status_code == 422
+    assert refused.json["scenarios_failed"] is True
+    assert refused.json["errors"][0]["code"] == "LTSA-T001"
+    assert [p.version for p in with_scenarios.processes() if p.key == "intake"] == [1]
+    skipped = client.post(
+        "/designer/modeler/deploy",
+        json={**body, "skip_tests": True},
+        headers={"X-CSRFToken": token},
+    )
+    assert skipped.status_code == 201
+    assert skipped.json["tests_skipped"] is True
+    latest = next(p for p in with_scenarios.processes() if p.key == "intake")
+    assert (latest.version, latest.tests_skipped_by) == (2, "designer")
+
+
+def test_api_test_route_answers_the_report_and_deploy_answers_422_with_it(
+    as_user: Callable[[str], FlaskClient], with_scenarios: Engine
+) -> None:
+    client = as_user("designer")
+    headers = token_for(with_scenarios, "designer")
+    tested = client.post(
+        "/api/v1/processes/test",
+        data={"files": [(io.BytesIO(RAISED_AGE), "age_check.dmn")]},
+        content_type="multipart/form-data",
+        headers=headers,
+    )
+    assert tested.status_code == 200, tested.json
+    assert tested.json["passed"] is False
+    assert [s["passed"] for s in tested.json["scenarios"]] == [False, True]
+    assert "intake" in {c["process_key"] for c in tested.json["coverage"]}
+
+    def deploy(query: str) -> TestResponse:
+        files = [(io.BytesIO(p.read_bytes()), p.name) for p in BPMN_DIR.glob("*.bpmn")]
+        files.append((io.BytesIO(RAISED_AGE), "age_check.dmn"))
+        return client.post(
+            f"/api/v1/processes{query}",
+            data={"files": files},
+            content_type="multipart/form-data",
+            headers=headers,
+        )
+
+    refused = deploy("")
+    assert refused.status_code == 422
+    assert refused.json["code"] == "scenarios_failed"
+    assert "adult applicant is registered" in refused.json["message"]
+    assert refused.json["report"]["passed"] is False
+    assert [p.version for p in with_scenarios.processes() if p.key == "intake"] == [1]
+    deployed = deploy("?skip_tests=true")
+    assert deployed.status_code == 201, deployed.json
+    listed = client.get("/api/v1/processes", headers=headers).json
+    intake = next(p for p in listed if p["key"] == "intake")
+    assert (intake["version"], intake["tests_skipped_by"]) == (2, "designer")
+
+
+def test_an_invalid_uploaded_scenario_file_is_named_with_its_line(
+    as_user: Callable[[str], FlaskClient], eng: Engine
+) -> None:
+    bad = SCENARIOS.replace(
+        b"task: register\n      data: {full_name: Ani",
+        b"task: registr\n      data: {full_name: Ani",
+    )
+    page = _upload(as_user("designer"), "test", (RAISED_AGE, "age_check.dmn"), (bad, "bad.yaml"))
+    assert page.status_code == 422
+    assert "LTSA-T002" in page.text
+    assert "bad.yaml" in page.text and "registr" in page.text
+    assert 'data-label="Baris">10<' in page.text

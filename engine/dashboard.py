@@ -14,9 +14,9 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, func, literal, select, union_all
 
 from engine.counters import read_counts, week_of
 from engine.store.db import Database
@@ -86,35 +86,35 @@ def office_figures(
         ).scalar_one_or_none()
         if name is None:
             return None
-        queues = {
-            key.split("|", 1)[1]: n
-            for (_, key), n in read_counts(connection, [office], "queue|").items()
-        }
+        every = read_counts(connection, [office], "")  # one office's few hundred rows
+        queues = {k.split("|", 1)[1]: n for (_, k), n in every.items() if k.startswith("queue|")}
         by_desk, by_element = _waits(connection, office, start, end)
+        oldest = _oldest(connection, office, [d for d, n in queues.items() if n > 0])
         desks = []
         for desk in sorted(set(queues) | set(by_desk)):
-            oldest = _oldest(connection, office, desk) if queues.get(desk, 0) > 0 else None
+            since, case_id, applicant = oldest.get(desk, (None, None, None))
             desks.append(
                 DeskFigures(
                     desk=desk,
                     queue=queues.get(desk, 0),
-                    oldest_since=oldest[0] if oldest else None,
-                    oldest_case=oldest[1] if oldest else None,
-                    oldest_applicant=oldest[2] if oldest else None,
-                    waiting=_waiting(by_desk.get(desk, [])),
+                    oldest_since=since,
+                    oldest_case=case_id,
+                    oldest_applicant=applicant,
+                    waiting=by_desk.get(desk, Waiting(0, None, None)),
                 )
             )
         first, last = week_of(start), week_of(end - timedelta(microseconds=1))
         weeks: dict[str, dict[str, int]] = {}
-        for kind in OUTCOMES:
-            for (_, key), n in read_counts(connection, [office], f"{kind}|").items():
-                week = key.split("|", 1)[1]
-                if first <= week <= last:
-                    weeks.setdefault(week, dict.fromkeys(OUTCOMES, 0))[kind] = n
         sla: dict[str, int] = {}
-        for (_, key), n in read_counts(connection, [office], "fired|").items():
-            _, element, week = key.split("|")
-            if first <= week <= last:
+        for (_, key), n in every.items():
+            kind, _, rest = key.partition("|")
+            week = rest.rpartition("|")[2]
+            if not first <= week <= last:
+                continue
+            if kind in OUTCOMES:
+                weeks.setdefault(week, dict.fromkeys(OUTCOMES, 0))[kind] = n
+            elif kind == "fired":
+                element = rest.partition("|")[0]
                 sla[element] = sla.get(element, 0) + n
     return OfficeFigures(
         office=office,
@@ -124,17 +124,25 @@ def office_figures(
         desks=tuple(desks),
         weeks=dict(sorted(weeks.items())),
         sla_fired=dict(sorted(sla.items())),
-        elements={k: _waiting(v) for k, v in sorted(by_element.items())},
+        elements=dict(sorted(by_element.items())),
     )
 
 
 def _oldest(
-    connection: Connection, office: str, desk: str
-) -> tuple[datetime, int, str | None] | None:
-    """The ready task waiting longest at a desk: since when, its case and applicant."""
-    row = connection.execute(
-        select(TaskRow.created_at, TaskRow.case_id, CaseRow.applicant_name)
-        .join(CaseRow, CaseRow.id == TaskRow.case_id)
+    connection: Connection, office: str, desks: list[str]
+) -> dict[str, tuple[datetime, int, str | None]]:
+    """Per desk, the ready task waiting longest: since when, its case and applicant.
+
+    One statement: per desk, one seek on (office, state, desk, created_at).
+    """
+    if not desks:
+        return {}
+    firsts = [
+        select(
+            literal(desk).label("desk"),
+            TaskRow.created_at.label("since"),
+            TaskRow.case_id.label("case_id"),
+        )
         .where(
             TaskRow.office == office,
             TaskRow.state == "ready",
@@ -142,25 +150,78 @@ def _oldest(
         )
         .order_by(TaskRow.created_at, TaskRow.id)
         .limit(1)
-    ).first()
-    return (row[0], row[1], row[2]) if row is not None else None
+        .subquery()
+        for desk in sorted(desks)
+    ]
+    each = union_all(*(select(f.c.desk, f.c.since, f.c.case_id) for f in firsts)).subquery()
+    rows = connection.execute(
+        select(each.c.desk, each.c.since, each.c.case_id, CaseRow.applicant_name).join(
+            CaseRow, CaseRow.id == each.c.case_id
+        )
+    )
+    return {desk: (_aware(since), case_id, applicant) for desk, since, case_id, applicant in rows}
+
+
+def _aware(value: datetime | str) -> datetime:
+    """A timestamp read through a union (SQLite gives text, naive UTC)."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _waits(
     connection: Connection, office: str, start: datetime, end: datetime
-) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+) -> tuple[dict[str, Waiting], dict[str, Waiting]]:
+    """Waiting times of the tasks completed in [start, end), per desk and per task element.
+
+    PostgreSQL computes the median (percentile_cont) and the nearest-rank p90
+    (percentile_disc) itself; elsewhere the rows come back and Python does.
+    """
+    where = (
+        TaskRow.office == office,
+        TaskRow.completed_at >= start,
+        TaskRow.completed_at < end,
+        TaskRow.state == "completed",
+    )
+    if connection.dialect.name == "postgresql":
+        return _waits_in_sql(connection, where)
     by_desk: dict[str, list[float]] = {}
     by_element: dict[str, list[float]] = {}
     rows = connection.execute(
-        select(TaskRow.desk, TaskRow.name, TaskRow.created_at, TaskRow.completed_at).where(
-            TaskRow.office == office,
-            TaskRow.completed_at >= start,
-            TaskRow.completed_at < end,
-            TaskRow.state == "completed",
-        )
+        select(TaskRow.desk, TaskRow.name, TaskRow.created_at, TaskRow.completed_at).where(*where)
     )
     for desk, name, created_at, completed_at in rows:
         seconds = ((completed_at or created_at) - created_at).total_seconds()
         by_desk.setdefault(desk or "-", []).append(seconds)
         by_element.setdefault(name, []).append(seconds)
+    return (
+        {k: _waiting(v) for k, v in by_desk.items()},
+        {k: _waiting(v) for k, v in by_element.items()},
+    )
+
+
+def _waits_in_sql(
+    connection: Connection, where: tuple[ColumnElement[bool], ...]
+) -> tuple[dict[str, Waiting], dict[str, Waiting]]:
+    """Both groupings in one pass over the period's tasks (GROUPING SETS)."""
+    seconds = func.extract("epoch", TaskRow.completed_at - TaskRow.created_at)
+    query = (
+        select(
+            func.grouping(TaskRow.desk),
+            TaskRow.desk,
+            TaskRow.name,
+            func.count(),
+            func.percentile_cont(0.5).within_group(seconds),
+            func.percentile_disc(0.9).within_group(seconds),
+        )
+        .where(*where)
+        .group_by(func.grouping_sets(TaskRow.desk, TaskRow.name))
+    )
+    by_desk: dict[str, Waiting] = {}
+    by_element: dict[str, Waiting] = {}
+    for by_name, desk, name, n, median, p90 in connection.execute(query):
+        waiting = Waiting(int(n), float(median), float(p90))
+        if by_name:
+            by_element[name] = waiting
+        else:
+            by_desk[desk or "-"] = waiting
     return by_desk, by_element

@@ -1,0 +1,195 @@
+"""Offices at national scale on PostgreSQL: the office inbox and the dashboard API.
+
+Seeds `bench.scale`'s case mix spread over several offices (the case id
+modulo the number of offices), with the dashboard counters the inputs would
+have kept, then times, through the engine and the web app:
+- the inbox of one desk in one office (a page of 50, oldest first),
+- `GET /api/v1/dashboard` of one office over 28 days, as its head of office.
+
+    python -m bench.offices --cases 1000000 --offices 8 --repeat 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from bench.completion import START, open_engine
+from bench.scale import (
+    CASE_COLUMNS,
+    DESKS,
+    EVENT_COLUMNS,
+    TASK_COLUMNS,
+    _case_rows,
+    _finish,
+    _ltsa_version,
+    _percentiles,
+)
+from devtools.pgtemp import create_database, temporary_postgres
+from engine import Engine
+from engine.counters import week_of
+
+__all__ = ["main", "measure", "seed_offices"]
+
+GOALS_MS = {"dashboard_api": 100.0, "inbox": 50.0}
+
+
+def office_codes(count: int) -> list[str]:
+    """The default office and `count - 1` district offices."""
+    return ["utama", *(f"kab{n:02d}" for n in range(1, count))]
+
+
+def seed_offices(
+    eng: Engine, total: int, offices: list[str], batch: int = 20_000
+) -> dict[str, int]:
+    """COPY `total` cases over `offices`, with their tasks, first events and counters."""
+    for code in offices[1:]:
+        eng.offices.add(code, f"LTSA {code}")
+    rng = random.Random(9)
+    version_id = _ltsa_version(eng)
+    with eng.db.engine.connect() as connection:
+        first = {
+            table: int(connection.scalar(text(f"SELECT coalesce(max(id), 0) FROM {table}"))) + 1
+            for table in ("cases", "tasks", "journal_events")
+        }
+    ids = {table: itertools.count(first[table]) for table in ("tasks", "journal_events")}
+    counts: Counter[tuple[str, str]] = Counter()
+    rows = {"cases": 0, "tasks": 0}
+    started = time.perf_counter()
+    for offset in range(0, total, batch):
+        size = min(batch, total - offset)
+        cases, tasks, events = [], [], []
+        for case, case_tasks, event in _case_rows(
+            first["cases"] + offset, size, version_id, rng, ids
+        ):
+            office = offices[case[0] % len(offices)]
+            cases.append((*case, office))
+            tasks.extend((*t, office) for t in case_tasks)
+            events.append(event)
+            counts[(office, f"started|{week_of(case[11])}")] += 1
+            if case[3] != "active":
+                counts[(office, f"{case[3]}|{week_of(case[12])}")] += 1
+            for t in case_tasks:
+                if t[6] == "ready":
+                    counts[(office, f"queue|{t[5]}")] += 1
+        _copy(eng, cases, tasks, events)
+        rows["cases"] += len(cases)
+        rows["tasks"] += len(tasks)
+        sys.stderr.write(f"\r  seeded {rows['cases']:,}/{total:,} cases")
+    sys.stderr.write("\n")
+    with eng.db.engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO figure_counters (office, key, shard, value) VALUES (:o, :k, 0, :v)"),
+            [{"o": o, "k": k, "v": v} for (o, k), v in counts.items()],
+        )
+    _finish(eng)
+    with eng.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE tasks"))
+    rows["seconds"] = round(time.perf_counter() - started)
+    return rows
+
+
+def _copy(eng: Engine, cases: list[Any], tasks: list[Any], events: list[Any]) -> None:
+    raw = eng.db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for table, columns, rows in (
+            ("cases", [*CASE_COLUMNS, "office"], cases),
+            ("tasks", [*TASK_COLUMNS, "office"], tasks),
+            ("journal_events", EVENT_COLUMNS, events),
+        ):
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def measure(eng: Engine, offices: list[str], repeat: int) -> dict[str, Any]:
+    """p50/p95/p99 (ms) of the office inbox and of the dashboard API."""
+    from web import create_app
+
+    rng = random.Random(11)
+    heads = {}
+    for code in offices:
+        eng.users.add(f"kepala.{code}", "kepala", office=code)
+        heads[code] = {"Authorization": f"Bearer {eng.users.new_token(f'kepala.{code}')}"}
+    client = create_app({"LTSA_ENGINE": eng, "SECRET_KEY": "bench"}).test_client()
+    period = {"from": "2026-02-03", "to": "2026-03-02"}  # 28 days up to the bench's START
+
+    def inbox() -> None:
+        eng.list_tasks(
+            desk=rng.choice(DESKS),
+            office=rng.choice(offices),
+            limit=50,
+            offset=rng.randrange(20) * 50,
+        )
+
+    def dashboard_api() -> None:
+        code = rng.choice(offices)
+        response = client.get("/api/v1/dashboard", query_string=period, headers=heads[code])
+        assert response.status_code == 200, response.get_data(as_text=True)
+
+    def dashboard_engine() -> None:
+        code = rng.choice(offices)
+        eng.dashboard(code, START.replace(day=3, month=2), START)
+
+    results: dict[str, Any] = {}
+    for name, call in (
+        ("inbox", inbox),
+        ("dashboard_api", dashboard_api),
+        ("dashboard_engine", dashboard_engine),
+    ):
+        for _ in range(5):
+            call()  # warm
+        samples = []
+        for _ in range(repeat):
+            began = time.perf_counter()
+            call()
+            samples.append((time.perf_counter() - began) * 1000)
+        results[name] = {k: round(v, 2) for k, v in _percentiles(samples).items()}
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Seed a throw-away PostgreSQL, time the queries, print JSON."""
+    parser = argparse.ArgumentParser(prog="python -m bench.offices")
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--offices", type=int, default=8)
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--workdir", type=Path, default=Path("var/bench-offices"))
+    args = parser.parse_args(argv)
+    offices = office_codes(args.offices)
+    with temporary_postgres() as server:
+        url = create_database(server)
+        eng = open_engine(url, args.workdir)
+        try:
+            seeded = seed_offices(eng, args.cases, offices)
+            timings = measure(eng, offices, args.repeat)
+        finally:
+            eng.close()
+    report = {
+        "cases": args.cases,
+        "offices": len(offices),
+        "seeded": seeded,
+        "ms": timings,
+        "goals_ms_p95": {
+            name: {"goal": goal, "p95": timings[name]["p95"], "met": timings[name]["p95"] < goal}
+            for name, goal in GOALS_MS.items()
+        },
+    }
+    print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()

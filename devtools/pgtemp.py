@@ -58,8 +58,8 @@ def _as_postgres(args: list[str]) -> list[str]:
 
 
 @contextmanager
-def temporary_postgres(max_connections: int = 200) -> Iterator[str]:
-    """Start a server; yield its URL without a database name."""
+def temporary_postgres(max_connections: int = 200, *, fsync: bool = False) -> Iterator[str]:
+    """Start a server; yield its URL without a database name (fsync off unless asked)."""
     base = Path(tempfile.mkdtemp(prefix="ltsa-pg-"))
     data = base / "data"
     port = _free_port()
@@ -84,7 +84,7 @@ def temporary_postgres(max_connections: int = 200) -> Iterator[str]:
         capture_output=True,
     )
     options = (
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off "
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync={'on' if fsync else 'off'} "
         f"-c max_connections={max_connections}"
     )
     subprocess.run(

@@ -97,8 +97,13 @@ class PublicDesk:
             raise NotFound(f"process {COMPLAINT_PROCESS!r} has no task {INTAKE_TASK!r}")
         return form
 
-    def file_complaint(self, data: Mapping[str, Any], locale: str = "id") -> tuple[int, str]:
+    def file_complaint(
+        self, data: Mapping[str, Any], locale: str = "id", office: str | None = None
+    ) -> tuple[int, str]:
         """File a complaint online; returns its case id and tracking code.
+
+        The complaint goes to `office` when given (an unknown one is refused),
+        else to the default office.
 
         Raises:
             ValidationFailed: the form refused the data; nothing was stored.
@@ -107,7 +112,7 @@ class PublicDesk:
             self.intake_form().validate(dict(data), current={}, locale=locale)
         except forms.ValidationFailed as exc:
             raise ValidationFailed(exc.errors) from None
-        case = self.engine.start(COMPLAINT_PROCESS, {}, ONLINE)
+        case = self.engine.start(COMPLAINT_PROCESS, {}, ONLINE, office=office)
         intake = next(t for t in case.ready_tasks if t.name == INTAKE_TASK)
         self.engine.complete_task(intake.id, data, ONLINE, locale=locale)
         return case.id, self.codes.code_for(case.id)

@@ -157,3 +157,18 @@ def test_public_pages_speak_english_on_request(client: FlaskClient, deployed: En
 
 def test_officers_may_use_the_public_pages_too(app: Flask, deployed: Engine) -> None:
     assert app.test_client().get("/publik").status_code == 200
+
+
+def test_a_complaint_goes_to_the_office_named_or_the_default_one(
+    client: FlaskClient, deployed: Engine
+) -> None:
+    deployed.offices.add("indramayu", "LTSA Kabupaten Indramayu")
+    data = {"category": "informasi", "description": "Jam buka loket?"}
+    named = client.post("/api/v1/public/complaints", json={"data": data, "office": "indramayu"})
+    plain = client.post("/api/v1/public/complaints", json={"data": data})
+    assert (named.status_code, plain.status_code) == (201, 201)
+    offices = sorted(c.office for c in deployed.list_cases(process_key="pengaduan"))
+    assert offices == ["indramayu", "utama"]
+    unknown = client.post("/api/v1/public/complaints", json={"data": data, "office": "atlantis"})
+    assert unknown.status_code == 422 and "office" in unknown.json["errors"]
+    assert len(deployed.list_cases(process_key="pengaduan")) == 2

@@ -27,6 +27,9 @@ class ComplaintFilingSchema(Schema):
     """A complaint: the fields of the complaint process's intake form."""
 
     data = fields.Dict(required=True)
+    office = fields.String(
+        load_default=None, metadata={"description": "office code (default: the default office)"}
+    )
 
 
 class StatusQuery(Schema):
@@ -57,7 +60,9 @@ def requirements() -> Any:
 def file_complaint(body: dict[str, Any]) -> Any:
     """File a complaint (201 with its tracking code)."""
     _limit("filing")
-    _, code = public_desk().file_complaint(body["data"], locale=current_locale())
+    _, code = public_desk().file_complaint(
+        body["data"], locale=current_locale(), office=body.get("office")
+    )
     return {"tracking_code": code}, 201
 
 

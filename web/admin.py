@@ -14,7 +14,7 @@ __all__ = ["bp"]
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-ROLES = (Role.OFFICER, Role.DESIGNER, Role.AUDITOR, Role.ADMIN)
+ROLES = (Role.OFFICER, Role.KEPALA, Role.DESIGNER, Role.AUDITOR, Role.ADMIN)
 
 
 def _page(errors: dict[str, list[str]] | None = None, status: int = 200) -> tuple[str, int]:
@@ -24,6 +24,7 @@ def _page(errors: dict[str, list[str]] | None = None, status: int = 200) -> tupl
             users=engine_of().users.list(),
             roles=ROLES,
             desks=[d.value for d in Desk],
+            offices=engine_of().offices.list(),
             errors=errors or {},
             form=request.form if errors else {},
         ),
@@ -48,6 +49,7 @@ def add_user() -> Response | tuple[str, int]:
             request.form.get("role", ""),
             request.form.getlist("desks"),
             request.form.get("password") or None,
+            office=request.form.get("office") or None,
         )
     except ValidationFailed as exc:
         return _page(exc.errors, 422)

@@ -9,7 +9,7 @@ __all__ = ["DYNAMIC", "MESSAGES_ID"]
 
 #: Texts translated from values (roles, statuses, event kinds, HTTP errors).
 DYNAMIC = (
-    "admin", "designer", "officer", "auditor",
+    "admin", "designer", "officer", "auditor", "kepala",
     "active", "completed", "rejected", "withdrawn", "ready", "cancelled",
     "new", "unchanged",
     "case_started", "task_completed", "message_received", "timer_fired",
@@ -24,6 +24,7 @@ MESSAGES_ID: dict[str, str] = {
     "designer": "perancang proses",
     "officer": "petugas",
     "auditor": "auditor",
+    "kepala": "kepala kantor",
     "active": "aktif",
     "completed": "selesai",
     "rejected": "ditolak",
@@ -70,6 +71,10 @@ MESSAGES_ID: dict[str, str] = {
         "Nama pengguna atau kata sandi salah (5 kali gagal mengunci akun selama 15 menit)."
     ),
     # dashboard
+    "national": "nasional",
+    "national (officers and heads of office: the default office)": (
+        "nasional (petugas dan kepala kantor: kantor bawaan)"
+    ),
     "Dashboard": "Dasbor",
     "Office": "Kantor",
     "All offices (compare)": "Semua kantor (bandingkan)",

@@ -57,3 +57,24 @@ def test_admin_cannot_deactivate_themselves(as_user: Callable[[str], FlaskClient
     token = csrf_of(client.get("/admin/users").text)
     response = client.post("/admin/users/admin", data={"csrf_token": token, "role": "admin"})
     assert response.status_code == 422
+
+
+def test_admin_adds_a_head_of_office_to_an_office(
+    as_user: Callable[[str], FlaskClient], eng: Engine
+) -> None:
+    eng.offices.add("indramayu", "LTSA Kabupaten Indramayu")
+    client = as_user("admin")
+    page = client.get("/admin/users")
+    assert "LTSA Kabupaten Indramayu" in page.text
+    response = client.post(
+        "/admin/users",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "name": "kepala.indramayu",
+            "role": "kepala",
+            "office": "indramayu",
+            "password": "panjang-sekali",
+        },
+    )
+    assert response.status_code == 302
+    assert eng.users.get("kepala.indramayu").office == "indramayu"

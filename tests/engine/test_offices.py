@@ -6,6 +6,7 @@ import random
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -107,6 +108,32 @@ def _random_inputs(eng: Engine, clock: ManualClock, rng: random.Random, actor: A
         clock.advance(timedelta(hours=rng.randint(1, 60)))
 
 
+def _counters_and_journal(
+    eng: Engine,
+) -> tuple[dict[tuple[str, str], int], Counter[tuple[str, str]]]:
+    """The counters as stored, and the same figures counted from the journal and projection."""
+    with eng.db.engine.connect() as connection:
+        counted = {k: v for k, v in read_counts(connection, None, "").items() if v}
+        tasks = connection.execute(
+            select(TaskRow.office, TaskRow.desk).where(TaskRow.state == "ready")
+        ).all()
+        cases = connection.execute(select(CaseRow.id, CaseRow.office)).all()
+    expected: Counter[tuple[str, str]] = Counter()
+    for office, desk in tasks:
+        expected[(office, f"queue|{desk or '-'}")] += 1
+    for case_id, office in cases:
+        history = eng.history(case_id)
+        expected[(office, f"started|{week_of(history[0].recorded_at)}")] += 1
+        final = eng.get_case(case_id).status
+        if final != "active":
+            expected[(office, f"{final}|{week_of(history[-1].recorded_at)}")] += 1
+        for event in history:
+            if event.kind is EventKind.TIMER_FIRED:
+                element = (event.task_ref or "").split("#")[0].rpartition("/")[2]
+                expected[(office, f"fired|{element}|{week_of(event.recorded_at)}")] += 1
+    return counted, expected
+
+
 def test_counters_equal_the_journal_after_random_and_concurrent_inputs(
     two: Engine, clock: ManualClock
 ) -> None:
@@ -134,27 +161,8 @@ def test_counters_equal_the_journal_after_random_and_concurrent_inputs(
     assert errors == []
     two.fire_due_timers()
 
-    with two.db.engine.connect() as connection:
-        counted = {k: v for k, v in read_counts(connection, None, "").items() if v}
-        tasks = connection.execute(
-            select(TaskRow.office, TaskRow.desk).where(TaskRow.state == "ready")
-        ).all()
-        cases = connection.execute(select(CaseRow.id, CaseRow.office)).all()
-    expected: Counter[tuple[str, str]] = Counter()
-    for office, desk in tasks:
-        expected[(office, f"queue|{desk or '-'}")] += 1
-    for case_id, office in cases:
-        history = two.history(case_id)
-        expected[(office, f"started|{week_of(history[0].recorded_at)}")] += 1
-        final = two.get_case(case_id).status
-        if final != "active":
-            expected[(office, f"{final}|{week_of(history[-1].recorded_at)}")] += 1
-        for event in history:
-            if event.kind is EventKind.TIMER_FIRED:
-                element = (event.task_ref or "").split("#")[0].rpartition("/")[2]
-                expected[(office, f"fired|{element}|{week_of(event.recorded_at)}")] += 1
+    counted, expected = _counters_and_journal(two)
     assert counted == dict(expected)
-    assert {row.office for row in cases} == {"utama", "indramayu"}
     kinds = {key.split("|")[0] for _, key in expected}
     assert {"queue", "started", "rejected", "withdrawn", "fired"} <= kinds, kinds
 
@@ -213,3 +221,48 @@ def test_cli_adds_offices_and_officers_in_them(tmp_path, monkeypatch) -> None:
     assert head.exit_code != 0 and "office" in head.output + (head.stderr or "")
     listed = runner.invoke(main, ["office", "list", "--json"])
     assert {o["code"] for o in __import__("json").loads(listed.output)} == {"utama", "cirebon"}
+
+
+_KILLED_WRITER = """
+import sys
+from engine import Actor, Engine, ManualClock
+from datetime import UTC, datetime
+clock = ManualClock(datetime(2026, 3, 2, tzinfo=UTC))
+eng = Engine(database_url=sys.argv[1], data_dir=sys.argv[2], clock=clock)
+clerk = Actor("ani", "officer", ("disnaker", "dukcapil", "dinkes", "p3mi"), "indramayu")
+print("ready", flush=True)
+while True:
+    case = eng.start("intake", {}, clerk)
+    task = case.ready_tasks[0].id
+    eng.complete_task(task, {"full_name": "Siti", "age": 30}, clerk)
+"""
+
+
+def test_counters_stay_exact_when_a_writer_is_killed_mid_input(two: Engine, tmp_path) -> None:
+    """kill -9 a process that is recording inputs: the counters still equal the journal."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = Path(__file__).resolve().parents[2]
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            _KILLED_WRITER,
+            str(two.db.engine.url.render_as_string(hide_password=False)),
+            str(tmp_path / "w"),
+        ],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert writer.stdout is not None and writer.stdout.readline().strip() == b"ready"
+    time.sleep(1.5)  # some inputs recorded, one (most likely) under way
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    counted, expected = _counters_and_journal(two)
+    assert counted == dict(expected)
+    assert expected[("indramayu", "queue|dukcapil")] > 0  # the writer did record inputs

@@ -28,6 +28,8 @@ from engine import CaseView, Engine, EventKind, JournalEvent, Role
 from web import engine_of
 from web.access import AUDITORS, READERS, allow, me
 from web.i18n import gettext
+from web.printouts import DOCUMENTS
+from web.public import public_desk
 
 __all__ = ["bp", "diagram_xml", "document_refs", "element_of", "path_of", "show_value"]
 
@@ -88,6 +90,12 @@ def show(case_id: int) -> str:
         may_download=me().role in (Role.OFFICER, Role.AUDITOR),
         may_audit=me().role in AUDITORS,
         my_desks=me().desks if me().role == Role.OFFICER else (),
+        complaints=(
+            public_desk().complaints_about(case)
+            if me().role in (Role.OFFICER, Role.AUDITOR)
+            else []
+        ),
+        printouts=DOCUMENTS if me().role == Role.OFFICER else (),
     )
 
 

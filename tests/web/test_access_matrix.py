@@ -56,6 +56,7 @@ EXPECTED: dict[str, set[str]] = {
     "tasks.show": {"officer", "kepala"},
     "tasks.claim": {"officer", "kepala"},
     "tasks.unclaim": {"officer", "kepala"},
+    "printouts.show": {"officer"},
     "public.index": ANYONE,
     "public.status": ANYONE,
     "public.complaint": ANYONE,

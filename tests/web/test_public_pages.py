@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
+from public_testkit import PROCESSES
 from web_testkit import csrf_of
 
 from engine import Engine, PublicDesk
@@ -117,3 +120,19 @@ def test_public_pages_speak_english_on_request(client: FlaskClient, deployed: En
 
 def test_officers_may_use_the_public_pages_too(app: Flask, deployed: Engine) -> None:
     assert app.test_client().get("/publik").status_code == 200
+
+
+def test_a_banned_destination_added_and_deployed_appears_on_the_page(
+    client: FlaskClient, deployed: Engine, tmp_path: Path
+) -> None:
+    changed = tmp_path / "processes"
+    shutil.copytree(PROCESSES, changed, ignore=shutil.ignore_patterns("tests", "*.md"))
+    dmn = (changed / "eligibility.dmn").read_text(encoding="utf-8")
+    row = re.search(r'<rule id="eligibility_r4">.*?</rule>', dmn, re.S)
+    assert row is not None
+    new_row = row.group(0).replace("eligibility_r4", "eligibility_r4b").replace('"SA"', '"NG"')
+    (changed / "eligibility.dmn").write_text(dmn.replace(row.group(0), row.group(0) + new_row))
+    assert 'data-country="NG"' not in client.get("/publik").text
+    deployed.deploy([changed], actor="designer")
+    listed = re.findall(r'data-country="([A-Z]{2})"', client.get("/publik").text)
+    assert listed[:3] == ["DZ", "SA", "NG"]

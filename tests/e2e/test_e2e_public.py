@@ -54,6 +54,13 @@ def _file_complaint(page: Page, category: str, description: str) -> str:
 def test_an_anonymous_complaint_is_referred_resolved_and_read_back_with_its_code(
     live_engine: Engine, page_for: Callable[..., Page], anonymous: Page, artifacts: Path
 ) -> None:
+    anonymous.goto("/publik")
+    listed = anonymous.locator("#banned-destinations li").evaluate_all(
+        "items => items.map(item => item.dataset.country)"
+    )
+    deployed = PublicDesk(live_engine).requirements().banned_destinations
+    assert listed == [b.country for b in deployed] and "SA" in listed
+    anonymous.screenshot(path=str(artifacts / "public-requirements.png"), full_page=True)
     code = _file_complaint(anonymous, "masalah_luar_negeri", "Gaji adik saya belum dibayar")
     assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", code)
     anonymous.screenshot(path=str(artifacts / "public-complaint-filed.png"), full_page=True)

@@ -76,7 +76,7 @@ def start() -> Response:
 
 
 @bp.route("/<int:case_id>")
-@allow(*READERS)
+@allow(*READERS, Role.KEPALA)  # the head opens the case of an escalated task
 def show(case_id: int) -> str:
     """One case: the process diagram, the timeline of its journal and its documents."""
     eng = engine_of()
@@ -89,7 +89,7 @@ def show(case_id: int) -> str:
         documents=document_refs(case.data, events),
         may_download=me().role in (Role.OFFICER, Role.AUDITOR),
         may_audit=me().role in AUDITORS,
-        my_desks=me().desks if me().role == Role.OFFICER else (),
+        my_desks=me().desks if me().role in (Role.OFFICER, Role.KEPALA) else (),
         complaints=(
             public_desk().complaints_about(case)
             if me().role in (Role.OFFICER, Role.AUDITOR)
@@ -100,7 +100,7 @@ def show(case_id: int) -> str:
 
 
 @bp.route("/<int:case_id>/diagram.json")
-@allow(*READERS)
+@allow(*READERS, Role.KEPALA)
 def diagram(case_id: int) -> Response:
     """The BPMN XML of the case's process version, with its path and active tasks.
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -11,7 +13,7 @@ from flask.testing import FlaskClient
 from public_testkit import PROCESSES
 from web_testkit import csrf_of
 
-from engine import Engine, PublicDesk
+from engine import Engine, ManualClock, PublicDesk
 
 
 def _post(client: FlaskClient, path: str, data: dict[str, str]) -> object:
@@ -136,3 +138,19 @@ def test_a_banned_destination_added_and_deployed_appears_on_the_page(
     deployed.deploy([changed], actor="designer")
     listed = re.findall(r'data-country="([A-Z]{2})"', client.get("/publik").text)
     assert listed[:3] == ["DZ", "SA", "NG"]
+
+
+def test_the_head_finds_an_escalated_complaint_in_the_inbox_and_on_its_case(
+    as_user: Callable[[str], FlaskClient], deployed: Engine, clock: ManualClock
+) -> None:
+    case_id, _ = PublicDesk(deployed).file_complaint(
+        {"category": "layanan_ltsa", "description": "Loket tutup lebih awal"}
+    )
+    clock.advance(timedelta(days=14))
+    assert deployed.fire_due_timers() >= 1  # one input may fire both the reminder and escalation
+    task = next(t for t in deployed.get_case(case_id).ready_tasks if t.name == "eskalasi_kepala")
+    head = as_user("kepala")
+    assert f'href="/tasks/{task.id}"' in head.get("/tasks").text
+    assert f'href="/tasks/{task.id}"' in head.get(f"/cases/{case_id}").text
+    assert 'id="linked-complaints"' not in head.get(f"/cases/{case_id}").text
+    assert as_user("disnaker").get(f"/tasks/{task.id}").status_code == 403

@@ -295,7 +295,9 @@ def user() -> None:
 @user.command("add")
 @click.argument("name")
 @click.option(
-    "--role", required=True, type=click.Choice(["admin", "designer", "officer", "auditor"])
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "designer", "officer", "auditor", "kepala"]),
 )
 @click.option("--desk", "desks", multiple=True, help="desk code (repeat for several)")
 @click.option("--password-stdin", is_flag=True, help="read the password from standard input")

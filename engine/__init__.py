@@ -20,6 +20,8 @@ from engine.errors import (
     ValidationFailed,
 )
 from engine.journal import EventKind, JournalEvent
+from engine.public import CaseProgress, ComplaintStatus, LinkedComplaint, PublicDesk
+from engine.requirements import Requirements
 from engine.scenario_report import (
     ProcessCoverage,
     ScenarioFileError,
@@ -44,9 +46,11 @@ __all__ = [
     "Actor",
     "CaseReplay",
     "CaseNotActive",
+    "CaseProgress",
     "CaseStatus",
     "CaseView",
     "Clock",
+    "ComplaintStatus",
     "Conflict",
     "DeployedProcess",
     "DeploymentError",
@@ -59,11 +63,14 @@ __all__ = [
     "Forbidden",
     "JournalDiverged",
     "JournalEvent",
+    "LinkedComplaint",
     "ManualClock",
     "NotFound",
     "ProcessCoverage",
     "ProcessError",
     "ProcessVersion",
+    "PublicDesk",
+    "Requirements",
     "Role",
     "ScenarioFileError",
     "ScenarioReport",

@@ -20,6 +20,7 @@ class Desk(StrEnum):
     P3MI = "p3mi"
     BP2MI = "bp2mi"
     PENGADUAN = "pengaduan"
+    KEPALA = "kepala"  # the head of the office: escalations and service complaints
 
 
 DESK_LABELS: dict[Desk, dict[str, str]] = {
@@ -33,4 +34,5 @@ DESK_LABELS: dict[Desk, dict[str, str]] = {
     Desk.P3MI: {"id": "P3MI", "en": "Placement company"},
     Desk.BP2MI: {"id": "BP2MI", "en": "Placement agency"},
     Desk.PENGADUAN: {"id": "Pengaduan dan Informasi", "en": "Complaints and information"},
+    Desk.KEPALA: {"id": "Kepala kantor LTSA", "en": "Head of the LTSA office"},
 }

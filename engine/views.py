@@ -27,6 +27,7 @@ class Role(StrEnum):
     DESIGNER = "designer"
     OFFICER = "officer"
     AUDITOR = "auditor"
+    KEPALA = "kepala"
     SYSTEM = "system"
 
 
@@ -48,8 +49,15 @@ class Actor:
     desks: tuple[str, ...] = ()
 
     def may_act_at(self, desk: str | None) -> bool:
-        """Whether this actor may complete a task of `desk`."""
-        return self.role == Role.OFFICER and desk is not None and desk in self.desks
+        """Whether this actor may complete a task of `desk`.
+
+        The head of an office (`kepala`) works the `kepala` lane: escalations
+        and complaints about the service of a desk.
+        """
+        if self.role == Role.KEPALA:
+            return desk == "kepala"
+        officer_desk = desk is not None and desk != "kepala" and desk in self.desks
+        return self.role == Role.OFFICER and officer_desk
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     access.init_app(app)
     i18n.init_app(app)
 
-    from web import admin, audit, auth, cases, designer, designer_dmn, tasks
+    from web import admin, audit, auth, cases, designer, designer_dmn, printouts, public, tasks
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(tasks.bp)
@@ -74,6 +74,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(designer.bp)
     app.register_blueprint(designer_dmn.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(printouts.bp)
     api.init_app(app)
     errors.init_app(app)  # last: replaces flask-smorest's own handler
     return app

@@ -33,9 +33,10 @@ __all__ = [
     "init_app",
     "login_manager",
     "me",
+    "public",
 ]
 
-EVERY_ROLE = (Role.ADMIN, Role.DESIGNER, Role.OFFICER, Role.AUDITOR)
+EVERY_ROLE = (Role.ADMIN, Role.DESIGNER, Role.OFFICER, Role.AUDITOR, Role.KEPALA)
 #: Who may read cases, their history and documents.
 READERS = (Role.OFFICER, Role.AUDITOR, Role.ADMIN)
 #: Who may replay, verify and export a case's journal (read-only; officers work
@@ -77,7 +78,9 @@ class WebUser(UserMixin):  # type: ignore[misc]
 
     @property
     def desks(self) -> tuple[str, ...]:
-        """The desks an officer works at."""
+        """The desks an officer works at; the head of an office works the `kepala` lane."""
+        if self.user.role == Role.KEPALA:
+            return self.user.desks or ("kepala",)
         return self.user.desks
 
     @property
@@ -100,6 +103,16 @@ def allow(*roles: str) -> Callable[[F], F]:
         return view
 
     return mark
+
+
+def public(view: F) -> F:
+    """Open a view to anyone, without an account (the `/publik` pages and API)."""
+    view.ltsa_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def _is_public(endpoint: str) -> bool:
+    return bool(getattr(current_app.view_functions.get(endpoint), "ltsa_public", False))
 
 
 class LoginRateLimit:
@@ -199,6 +212,11 @@ def _guard() -> Response | None:
         return None  # 404 or 405 follows
     if endpoint in PUBLIC_ENDPOINTS:
         if request.method not in _SAFE_METHODS:
+            csrf.protect()
+        return None
+    if _is_public(endpoint):
+        # Public pages check CSRF; the public API carries no ambient authority to abuse.
+        if request.method not in _SAFE_METHODS and not is_api_request():
             csrf.protect()
         return None
     if is_api_request() and "Authorization" in request.headers:

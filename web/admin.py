@@ -14,7 +14,7 @@ __all__ = ["bp"]
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-ROLES = (Role.OFFICER, Role.DESIGNER, Role.AUDITOR, Role.ADMIN)
+ROLES = (Role.OFFICER, Role.KEPALA, Role.DESIGNER, Role.AUDITOR, Role.ADMIN)
 
 
 def _page(errors: dict[str, list[str]] | None = None, status: int = 200) -> tuple[str, int]:

@@ -19,6 +19,7 @@ bp = Blueprint("auth", __name__)
 
 _HOME = {
     Role.OFFICER: "tasks.inbox",
+    Role.KEPALA: "tasks.inbox",
     Role.DESIGNER: "designer.index",
     Role.AUDITOR: "cases.search",
     Role.ADMIN: "admin.users",

@@ -278,3 +278,9 @@ MESSAGES_ID: dict[str, str] = {
         'Kirim "Authorization: Bearer TOKEN" (lihat "ltsa token NAMA") atau gunakan sesi ini.'
     ),
 }
+
+# The public pages and printouts keep their texts in their own module.
+from web.messages_public_id import PUBLIC_MESSAGES_ID  # noqa: E402
+
+for _text, _translated in PUBLIC_MESSAGES_ID.items():
+    MESSAGES_ID.setdefault(_text, _translated)

@@ -30,7 +30,7 @@ def _page() -> int:
 
 
 @bp.route("")
-@allow(Role.OFFICER)
+@allow(Role.OFFICER, Role.KEPALA)
 def inbox() -> str:
     """Ready tasks of the officer's desks, oldest first, with the applicant and waiting time."""
     eng = engine_of()
@@ -57,14 +57,14 @@ def inbox() -> str:
 
 
 @bp.route("/<int:task_id>/claim", methods=["POST"])
-@allow(Role.OFFICER)
+@allow(Role.OFFICER, Role.KEPALA)
 def claim(task_id: int) -> Response:
     """Take a ready task for yourself; colleagues see who holds it."""
     return _change_claim(task_id, claim=True)
 
 
 @bp.route("/<int:task_id>/unclaim", methods=["POST"])
-@allow(Role.OFFICER)
+@allow(Role.OFFICER, Role.KEPALA)
 def unclaim(task_id: int) -> Response:
     """Give a task you hold back to the desk."""
     return _change_claim(task_id, claim=False)
@@ -143,7 +143,7 @@ def _render_task(
 
 
 @bp.route("/<int:task_id>", methods=["GET", "POST"])
-@allow(Role.OFFICER)
+@allow(Role.OFFICER, Role.KEPALA)
 def show(task_id: int) -> Response | str | tuple[str, int]:
     """Show a task's generated form, or complete the task with the submitted form."""
     eng = engine_of()

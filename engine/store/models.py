@@ -34,9 +34,11 @@ __all__ = [
     "IdempotencyKey",
     "ProcessVersionRow",
     "ScenarioSetRow",
+    "RateCounterRow",
     "SnapshotRow",
     "TaskRow",
     "TimerRow",
+    "TrackingCodeRow",
     "UserRow",
 ]
 
@@ -239,3 +241,21 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class TrackingCodeRow(Base):
+    """A case's public tracking code, stored only as a keyed hash (engine.tracking)."""
+
+    __tablename__ = "tracking_codes"
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class RateCounterRow(Base):
+    """Hits of one client address on one public endpoint in one time window."""
+
+    __tablename__ = "rate_counters"
+    bucket: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    hits: Mapped[int] = mapped_column(Integer)

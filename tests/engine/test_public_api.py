@@ -41,6 +41,12 @@ EXPECTED = {
     "ScenarioResult",
     "ScenariosFailed",
     "run_scenarios",
+    # the public side (issue 16): requirements, complaints, tracking codes
+    "CaseProgress",
+    "ComplaintStatus",
+    "LinkedComplaint",
+    "PublicDesk",
+    "Requirements",
 }
 
 

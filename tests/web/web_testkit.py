@@ -21,6 +21,7 @@ PEOPLE: dict[str, tuple[str, tuple[str, ...]]] = {
     "disnaker": ("officer", ("disnaker",)),
     "dukcapil": ("officer", ("dukcapil",)),
     "dinkes": ("officer", ("dinkes",)),
+    "kepala": ("kepala", ()),
 }
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -1,0 +1,82 @@
+"""API for the public, no account: requirements, complaints and status look-ups.
+
+The answers hold nothing beyond what `/publik` shows: a placement case's step,
+desk and missing documents; a complaint's status and resolution (never who
+filed it). A wrong or malformed code and a wrong birth date get the same 404.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from werkzeug.exceptions import TooManyRequests
+
+from web.access import public
+from web.i18n import current_locale
+from web.public import public_desk, within_limit
+
+__all__ = ["blp"]
+
+blp = Blueprint("api_public", __name__, description="Public information, no account needed")
+
+
+class ComplaintFilingSchema(Schema):
+    """A complaint: the fields of the complaint process's intake form."""
+
+    data = fields.Dict(required=True)
+
+
+class StatusQuery(Schema):
+    """A tracking code and the applicant's birth date."""
+
+    code = fields.String(required=True)
+    birth_date = fields.String(required=True)
+
+
+def _limit(scope: str) -> None:
+    if not within_limit(scope):
+        raise TooManyRequests("too many requests from this address; wait and try again")
+
+
+@blp.route("/requirements", methods=["GET"])
+@public
+@blp.alt_response(404, schema="Error", description="the placement process is not deployed")
+def requirements() -> Any:
+    """The requirements and procedure, derived from the deployed processes and DMN tables."""
+    return dataclasses.asdict(public_desk().requirements())
+
+
+@blp.route("/complaints", methods=["POST"])
+@public
+@blp.arguments(ComplaintFilingSchema)
+@blp.alt_response(422, schema="Error")
+@blp.alt_response(429, schema="Error")
+def file_complaint(body: dict[str, Any]) -> Any:
+    """File a complaint (201 with its tracking code)."""
+    _limit("filing")
+    _, code = public_desk().file_complaint(body["data"], locale=current_locale())
+    return {"tracking_code": code}, 201
+
+
+@blp.route("/status", methods=["GET"])
+@public
+@blp.arguments(StatusQuery, location="query")
+@blp.alt_response(404, schema="Error")
+@blp.alt_response(429, schema="Error")
+def status(query: dict[str, Any]) -> Any:
+    """A placement case's current step, desk and missing documents."""
+    _limit("lookup")
+    return dataclasses.asdict(public_desk().progress(query["code"], query["birth_date"]))
+
+
+@blp.route("/complaints/<code>", methods=["GET"])
+@public
+@blp.alt_response(404, schema="Error")
+@blp.alt_response(429, schema="Error")
+def complaint(code: str) -> Any:
+    """A complaint's status and resolution."""
+    _limit("lookup")
+    return dataclasses.asdict(public_desk().complaint(code))

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cli.demo_complaints import seed_complaints
 from engine import Actor, CaseView, Conflict, Desk, Engine, EngineError, NotFound
 
 DEMO_PASSWORD = "ltsa-demo-2026"  # noqa: S105 - printed for the demo; never for production
@@ -18,7 +19,10 @@ def _users() -> list[tuple[str, str, tuple[str, ...]]]:
         ("designer", "designer", ()),
         ("auditor", "auditor", ()),
     ]
-    people += [(f"petugas.{desk.value}", "officer", (desk.value,)) for desk in Desk]
+    people += [
+        (f"petugas.{desk.value}", "officer", (desk.value,)) for desk in Desk if desk != Desk.KEPALA
+    ]
+    people.append(("kepala", "kepala", ()))  # head of the office: escalations (kepala lane)
     return people
 
 
@@ -43,6 +47,7 @@ def seed(eng: Engine, echo: Callable[[str], None] = print) -> None:
             case = _advance(eng, person, steps)
             where = ", ".join(sorted(case.desks)) or case.status
             echo(f"case {case.id} for {person['full_name']}: waiting at {where}")
+        seed_complaints(eng, echo)
     except NotFound:
         echo("no ltsa_placement process deployed: no sample cases")
     except EngineError as exc:  # the demo data no longer fits a changed process

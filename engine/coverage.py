@@ -46,13 +46,21 @@ FLOW_NODE_TAGS = frozenset(
 )
 
 
+_EMBEDDED = frozenset({"subProcess", "transaction", "adHocSubProcess"})
+
+
 @dataclass(frozen=True)
 class ProcessGraph:
-    """One process's flow nodes and sequence flows (id -> (source, target)), in file order."""
+    """One process's flow nodes and sequence flows (id -> (source, target)), in file order.
+
+    `scopes` are the process id and the ids of its embedded sub-processes: the
+    engine qualifies what a case reached by the (sub-)process it ran in.
+    """
 
     key: str
     nodes: tuple[str, ...]
     flows: tuple[tuple[str, str, str], ...]
+    scopes: frozenset[str] = frozenset()
 
 
 def process_graphs(files: Sequence[SourceFile]) -> dict[str, ProcessGraph]:
@@ -75,6 +83,7 @@ def process_graphs(files: Sequence[SourceFile]) -> dict[str, ProcessGraph]:
 def _graph(key: str, process: etree._Element) -> ProcessGraph:
     nodes: list[str] = []
     flows: list[tuple[str, str, str]] = []
+    scopes = {key}
     for element in process.iter():
         if not isinstance(element.tag, str) or etree.QName(element).namespace != BPMN_NS:
             continue
@@ -84,22 +93,27 @@ def _graph(key: str, process: etree._Element) -> ProcessGraph:
             continue
         if name in FLOW_NODE_TAGS:
             nodes.append(element_id)
+            if name in _EMBEDDED:
+                scopes.add(element_id)
         elif name == "sequenceFlow":
             flows.append((element_id, element.get("sourceRef", ""), element.get("targetRef", "")))
-    return ProcessGraph(key, tuple(nodes), tuple(flows))
+    return ProcessGraph(key, tuple(nodes), tuple(flows), frozenset(scopes))
 
 
 def coverage_of(
-    graph: ProcessGraph, nodes_reached: Iterable[str], flows_taken: Iterable[tuple[str, str]]
+    graph: ProcessGraph,
+    nodes_reached: Iterable[tuple[str, str]],
+    flows_taken: Iterable[tuple[str, str, str]],
 ) -> ProcessCoverage:
     """The coverage of one process, given the elements the cases finished and the flows taken.
 
-    An element is reached when a case finished it or took a sequence flow into
-    it (a task still waiting was reached); a boundary event that never fired
-    was not, although it waited.
+    Both come as ids qualified by the process they belong to (element ids
+    repeat across processes). An element is reached when a case finished it
+    or took a sequence flow into it (a task still waiting was reached); a
+    boundary event that never fired was not, although it waited.
     """
-    reached = set(nodes_reached)
-    taken = set(flows_taken)
+    reached = {element for process, element in nodes_reached if process in graph.scopes}
+    taken = {(source, target) for process, source, target in flows_taken if process in graph.scopes}
     flows_hit = [fid for fid, source, target in graph.flows if (source, target) in taken]
     hit = set(flows_hit)
     reached.update(target for fid, _, target in graph.flows if fid in hit)

@@ -17,7 +17,7 @@ _REACHED = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.C
 
 
 def flow_into(task: Task) -> str | None:
-    """``"source>target"`` element ids of the flow that reached `task`, if it was reached.
+    """``"process:source>target"`` ids of the flow that reached `task`, if it was reached.
 
     A reached task is live or completed; a join instance cancelled because
     another branch's instance went on was reached too. A pair that is no
@@ -40,6 +40,6 @@ def flow_into(task: Task) -> str | None:
     while parent is not None:
         source = getattr(parent.task_spec, "bpmn_id", None)
         if source:
-            return f"{source}>{target}"
+            return f"{task.workflow.spec.name}:{source}>{target}"
         parent = parent.parent
     return None

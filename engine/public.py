@@ -74,16 +74,28 @@ class PublicDesk:
 
     # --- requirements -----------------------------------------------------------
 
-    def requirements(self) -> Requirements:
-        """The requirements of the latest deployed placement process.
+    def requirements(self, case: CaseView | None = None) -> Requirements:
+        """The requirements of the latest placement process, or of a case's own version.
 
         Raises:
             NotFound: the placement process is not deployed.
         """
+        key, version = (case.process_key, case.version) if case else (PLACEMENT_PROCESS, None)
         with self.engine.db.session() as session:
-            row = Registry.version_row(session, PLACEMENT_PROCESS, None)
+            row = Registry.version_row(session, key, version)
             files = Registry.files_of(session, row)
             return derive_requirements(row.key, row.version, files)
+
+    def field_labels(self, case: CaseView) -> dict[str, forms.Field]:
+        """The form fields of a case's process version by id (labels for printouts)."""
+        with self.engine.db.session() as session:
+            row = Registry.version_row(session, case.process_key, case.version)
+            loaded = self.engine.registry.loaded(session, row.id)
+            found: dict[str, forms.Field] = {}
+            for form in loaded.bundle.forms.values():
+                for field in form.fields:
+                    found.setdefault(field.id, field)
+            return found
 
     # --- complaints -------------------------------------------------------------
 

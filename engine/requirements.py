@@ -10,6 +10,7 @@ deploys changes the public page with it; nothing here is a copy of a rule.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ __all__ = [
 
 _BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _DESKS = {d.value for d in Desk}
+_MONTHS_BACK = re.compile(r"add_months\(\s*today\(\)\s*,\s*-(\d+)\s*\)")
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,17 @@ class BannedDestination:
 
 @dataclass(frozen=True)
 class ValidityRule:
-    """An expiry rule at final verification and the desk that renews the document."""
+    """An expiry rule at final verification and the desk that renews the document.
+
+    `months` is the validity read from the rule's ``add_months(today(), -N)``
+    entry, when it has one (the passport rule counts forward instead); `field`
+    is the date it is counted from.
+    """
 
     desk: str
     issue: str
+    field: str = ""
+    months: int | None = None
 
 
 @dataclass(frozen=True)
@@ -276,12 +285,19 @@ def _validity(table: _Table | None) -> tuple[ValidityRule, ...]:
     if table is None:
         return ()
     rules = []
-    for description, _ins, outs in table.rules:
+    for description, ins, outs in table.rules:
         desk = _string(_out(table, outs, "validity_action"))
-        if desk and desk != "ok":
-            rules.append(
-                ValidityRule(desk, _string(_out(table, outs, "validity_issue")) or description)
-            )
+        if not desk or desk == "ok":
+            continue
+        checked = [(i, e) for i, e in enumerate(ins) if e not in ("", "-")]
+        field, months = "", None
+        if len(checked) == 1:
+            index, entry = checked[0]
+            field = table.inputs[index] if index < len(table.inputs) else ""
+            found = _MONTHS_BACK.search(entry)
+            months = int(found.group(1)) if found else None
+        issue = _string(_out(table, outs, "validity_issue")) or description
+        rules.append(ValidityRule(desk, issue, field, months))
     return tuple(rules)
 
 

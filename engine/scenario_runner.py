@@ -86,8 +86,8 @@ def run_scenario_files(
         scenarios = [s for s in scenarios if s.process in bundles]
     check_scenarios(scenarios, Catalogue.of(bundles, sources))
     graphs = process_graphs(sources)
-    nodes: set[str] = set()
-    flows: set[tuple[str, str]] = set()
+    nodes: set[tuple[str, str]] = set()
+    flows: set[tuple[str, str, str]] = set()
     results: list[ScenarioResult] = []
     if scenarios:
         with tempfile.TemporaryDirectory(prefix="ltsa-scenarios-") as scratch_dir:
@@ -114,8 +114,8 @@ class _Run:
         engine: ScratchEngine,
         clock: ManualClock,
         scenario: Scenario,
-        nodes: set[str],
-        flows: set[tuple[str, str]],
+        nodes: set[tuple[str, str]],
+        flows: set[tuple[str, str, str]],
     ) -> None:
         self.engine = engine
         self.clock = clock
@@ -232,7 +232,7 @@ class _Run:
             return
         state = self.engine.workflow_state(self.case_id)
         self.flows.update(state.flows_taken())  # also the way into the tasks still waiting
-        self.nodes.update(state.path())  # finished elements (a boundary event: fired)
+        self.nodes.update(state.elements_reached())  # finished (a boundary event: fired)
         case = self.engine.get_case(self.case_id)
         if case.status == "active":  # its timers must not fire in later scenarios
             self.engine.withdraw(self.case_id, "scenario ended", ACTOR)

@@ -108,8 +108,10 @@ class CaseState:
     final_data: dict[str, Any] | None = None
     timezone: str = DEFAULT_TIMEZONE
     visited: list[str] = field(default_factory=list)
-    # "source>target" element id pairs of the sequence flows taken (coverage)
+    # coverage, qualified by process id (element ids repeat across processes):
+    # "process:source>target" flows taken, "process:element" elements finished
     flows: list[str] = field(default_factory=list)
+    reached: list[str] = field(default_factory=list)
     _scan: _Scan | None = field(default=None, repr=False, compare=False)
     _timers: bool | None = field(default=None, repr=False, compare=False)
 
@@ -144,6 +146,7 @@ class CaseState:
                 "timezone": self.timezone,
                 "visited": self.visited,
                 "flows": self.flows,
+                "reached": self.reached,
             },
             separators=(",", ":"),
         )
@@ -166,6 +169,7 @@ class CaseState:
             final_data=raw.get("final_data"),
             visited=list(raw.get("visited", [])),
             flows=list(raw.get("flows", [])),
+            reached=list(raw.get("reached", [])),
         )
         state._use_timezone(raw.get("timezone", DEFAULT_TIMEZONE))
         return state
@@ -188,6 +192,7 @@ class CaseState:
         unfinished = False
         visited = set(self.visited)
         flows = set(self.flows)
+        reached = set(self.reached)
         for task in iter_all_tasks(self.workflow):
             state = task.state
             if state & _FLOWS_TO:
@@ -206,6 +211,11 @@ class CaseState:
                 if element_id and element_id not in visited:
                     visited.add(element_id)
                     self.visited.append(element_id)
+                if element_id:
+                    node = f"{task.workflow.spec.name}:{element_id}"
+                    if node not in reached:
+                        reached.add(node)
+                        self.reached.append(node)
         data.pop("data_objects", None)
         return _Scan([(r, t) for r, t in live if r], data, unfinished)
 
@@ -293,9 +303,18 @@ class CaseState:
         """BPMN element ids the case has passed through (for the diagram)."""
         return list(self.visited)
 
-    def flows_taken(self) -> list[tuple[str, str]]:
-        """(source, target) element ids of the sequence flows the case has taken."""
-        return [(pair.partition(">")[0], pair.partition(">")[2]) for pair in self.flows]
+    def flows_taken(self) -> list[tuple[str, str, str]]:
+        """(process, source, target) ids of the sequence flows the case has taken."""
+        taken = []
+        for entry in self.flows:
+            process, _, pair = entry.rpartition(":")
+            source, _, target = pair.partition(">")
+            taken.append((process, source, target))
+        return taken
+
+    def elements_reached(self) -> list[tuple[str, str]]:
+        """(process, element) ids of the elements the case has finished."""
+        return [(entry.rpartition(":")[0], entry.rpartition(":")[2]) for entry in self.reached]
 
     def active_elements(self) -> list[str]:
         """BPMN element ids of the tasks and events the case waits on."""

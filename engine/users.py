@@ -107,7 +107,7 @@ class Users:
         if not _NAME.match(name):
             errors["name"] = ["2–50 lowercase letters, digits, '.', '_' or '-'"]
         if role not in {r.value for r in Role} or role == Role.SYSTEM:
-            errors["role"] = ["one of admin, designer, officer, auditor"]
+            errors["role"] = ["one of admin, designer, officer, auditor, kepala"]
         unknown = [d for d in desks if d not in {x.value for x in Desk}]
         if unknown:
             errors["desk"] = [f"unknown desk: {', '.join(unknown)}"]
@@ -177,7 +177,8 @@ class Users:
                 raise NotFound(f"user {name!r} does not exist")
             if role is not None:
                 if role not in {r.value for r in Role} or role == Role.SYSTEM:
-                    raise ValidationFailed({"role": ["one of admin, designer, officer, auditor"]})
+                    roles = "one of admin, designer, officer, auditor, kepala"
+                    raise ValidationFailed({"role": [roles]})
                 row.role = role
             if desks is not None:
                 unknown = [d for d in desks if d not in {x.value for x in Desk}]

@@ -65,7 +65,8 @@ class Actor:
         """
         if self.role == Role.KEPALA:
             return desk == "kepala"
-        return self.role == Role.OFFICER and desk is not None and desk in self.desks
+        officer_desk = desk is not None and desk != "kepala" and desk in self.desks
+        return self.role == Role.OFFICER and officer_desk
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ from engine import CaseView, Engine, EventKind, JournalEvent, Role
 from web import engine_of
 from web.access import AUDITORS, READERS, allow, me
 from web.i18n import gettext
+from web.printouts import DOCUMENTS
+from web.public import public_desk
 
 __all__ = ["bp", "diagram_xml", "document_refs", "element_of", "path_of", "show_value"]
 
@@ -78,7 +80,7 @@ def start() -> Response:
 
 
 @bp.route("/<int:case_id>")
-@allow(*READERS)
+@allow(*READERS, Role.KEPALA)  # the head opens the case of an escalated task
 def show(case_id: int) -> str:
     """One case: the process diagram, the timeline of its journal and its documents."""
     eng = engine_of()
@@ -91,12 +93,18 @@ def show(case_id: int) -> str:
         documents=document_refs(case.data, events),
         may_download=me().role in (Role.OFFICER, Role.AUDITOR),
         may_audit=me().role in AUDITORS,
-        my_desks=me().desks if me().role == Role.OFFICER else (),
+        my_desks=me().desks if me().role in (Role.OFFICER, Role.KEPALA) else (),
+        complaints=(
+            public_desk().complaints_about(case)
+            if me().role in (Role.OFFICER, Role.AUDITOR)
+            else []
+        ),
+        printouts=DOCUMENTS if me().role == Role.OFFICER else (),
     )
 
 
 @bp.route("/<int:case_id>/diagram.json")
-@allow(*READERS)
+@allow(*READERS, Role.KEPALA)
 def diagram(case_id: int) -> Response:
     """The BPMN XML of the case's process version, with its path and active tasks.
 

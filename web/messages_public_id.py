@@ -78,4 +78,33 @@ PUBLIC_MESSAGES_ID: dict[str, str] = {
     "AK.1 card": "Kartu AK.1",
     "Departure summary": "Ringkasan keberangkatan",
     "kepala": "kepala kantor",
+    "One-stop service for the placement and protection of migrant workers (LTSA)": (
+        "Layanan Terpadu Satu Atap Penempatan dan Pelindungan PMI (LTSA)"
+    ),
+    "Printed": "Dicetak",
+    "Case": "Berkas",
+    "Check your case at /publik with this code and your birth date.": (
+        "Cek berkas Anda di /publik dengan kode ini dan tanggal lahir Anda."
+    ),
+    "Name": "Nama",
+    "Document": "Dokumen",
+    "Received": "Diterima",
+    "No documents received yet.": "Belum ada dokumen yang diterima.",
+    "Your file is returned to you until these documents are complete. There is no deadline; "
+    "bring them to the manpower office (Disnaker) desk.": (
+        "Berkas dikembalikan sampai dokumen berikut lengkap. Tidak ada batas waktu; bawa ke "
+        "loket Disnaker."
+    ),
+    "Document still missing": "Dokumen yang masih kurang",
+    "Where to get it": "Tempat mengurus",
+    "No documents are missing.": "Tidak ada dokumen yang kurang.",
+    "job seeker registration card": "kartu tanda bukti pendaftaran pencari kerja",
+    "Number": "Nomor",
+    "Place and date of birth": "Tempat dan tanggal lahir",
+    "Sex": "Jenis kelamin",
+    "Address": "Alamat",
+    "Issued": "Diterbitkan",
+    "Valid until": "Berlaku sampai",
+    "Nothing recorded yet.": "Belum ada data.",
+    "Printouts": "Cetak",
 }

@@ -205,6 +205,11 @@ def test_demo_seeds_users_for_every_desk_and_cases_at_different_steps(ltsa) -> N
     tasks = json.loads(ltsa("task", "list", "--json").output)
     assert {t["name"] for t in tasks} >= {"registrasi", "periksa_dokumen", "cetak_ak1"}
     assert {t["desk"] for t in tasks} >= {"disnaker", "dukcapil", "dinkes", "polri"}
+    # the complaints desk and the head of the office have work too
+    assert {("triase", "pengaduan"), ("rujukan_kepala", "kepala")} <= {
+        (t["name"], t["desk"]) for t in tasks
+    }
+    assert "kepala" in first.output and "tracking code" in first.output
     again = ltsa("demo")  # idempotent: users exist, no second set of cases
     assert again.exit_code == 0 and "exists" in again.output
     assert len(json.loads(ltsa("task", "list", "--json").output)) == len(tasks)

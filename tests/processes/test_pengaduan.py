@@ -145,3 +145,14 @@ def test_resolution_ends_pending_reminders_and_later_timers(
     clock.advance(timedelta(days=30))
     assert engine.fire_due_timers() == 0
     assert engine.verify(case_id).intact
+
+
+def test_a_worker_that_was_down_for_15_days_fires_reminder_and_escalation_and_replays(
+    engine: Engine, clock: ManualClock
+) -> None:
+    case_id = file_complaint(engine)
+    clock.advance(timedelta(days=15))
+    while engine.fire_due_timers():
+        pass
+    assert {"triase", "pengingat_7_hari", "eskalasi_kepala"} == set(ready(engine, case_id))
+    assert engine.verify(case_id).intact

@@ -185,6 +185,30 @@ def test_coverage_keeps_the_path_across_snapshots_and_called_processes() -> None
     assert "catch_job_order" in coverage["ltsa_placement"].flow_nodes_reached
 
 
+def test_coverage_does_not_credit_a_process_with_another_process_s_element_ids() -> None:
+    # a second process whose start event is also called "start" and that no scenario
+    # runs: the LTSA cases pass through their own "start", never through this one
+    other = SourceFile(
+        "other.bpmn",
+        b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+  <bpmn:process id="other_process" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="end"/>
+    <bpmn:endEvent id="end"/>
+  </bpmn:process>
+</bpmn:definitions>
+""",
+    )
+    files = [SourceFile(p.name, p.read_bytes()) for p in sorted(PROCESSES.glob("*.*mn"))]
+    text = REGISTER.replace("1995-06-15", "2015-06-15") % ""
+    report = run_scenarios([*files, other], [SourceFile("s.yaml", text.encode())])
+    coverage = {c.process_key: c for c in report.coverage}
+    assert coverage["other_process"].flow_nodes_reached == ()
+    assert coverage["other_process"].flows_reached == ()
+    assert "start" in coverage["ltsa_placement"].flow_nodes_reached
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -84,3 +84,21 @@ def clerk() -> Actor:
 def case_at_register(eng: Engine, clerk: Actor) -> int:
     """A started intake case waiting at the Disnaker registration task."""
     return eng.start("intake", {}, clerk).id
+
+
+# --- the public side (issue 16): the real processes deployed ----------------------------
+
+
+@pytest.fixture
+def deployed(eng: Engine) -> Engine:
+    from public_testkit import deploy_processes
+
+    return deploy_processes(eng)
+
+
+@pytest.fixture
+def waiting_case(deployed: Engine) -> tuple[int, str]:
+    """A placement case sent back for the parents' consent, and its tracking code."""
+    from public_testkit import case_waiting_for_documents
+
+    return case_waiting_for_documents(deployed)

@@ -176,7 +176,9 @@ def _users_by_role() -> dict[str, list[str]]:
 
 
 def _flask_rule(path: str) -> str:
-    return path.replace("{case_id}", "1").replace("{task_id}", "1").replace("{name}", "x")
+    for name, value in (("{case_id}", "1"), ("{task_id}", "1"), ("{name}", "x"), ("{code}", "x")):
+        path = path.replace(name, value)
+    return path
 
 
 def test_every_api_operation_is_fuzzed(living_app: Flask, eng: Engine) -> None:
@@ -198,6 +200,10 @@ OPERATION_IDS = [
     ("GET", "/api/v1/processes"),
     ("POST", "/api/v1/processes"),
     ("POST", "/api/v1/processes/test"),
+    ("POST", "/api/v1/public/complaints"),
+    ("GET", "/api/v1/public/complaints/{code}"),
+    ("GET", "/api/v1/public/requirements"),
+    ("GET", "/api/v1/public/status"),
     ("GET", "/api/v1/tasks"),
     ("GET", "/api/v1/tasks/{task_id}"),
     ("POST", "/api/v1/tasks/{task_id}/claim"),

@@ -3,52 +3,17 @@
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from public_testkit import PROCESSES
 from web_testkit import csrf_of
 
-from engine import Actor, Engine, PublicDesk
-
-PROCESSES = Path(__file__).resolve().parents[2] / "processes"
-WORKER = {
-    "nik": "3212015506950001",
-    "full_name": "Siti Aminah",
-    "birth_place": "Indramayu",
-    "birth_date": "1995-06-15",
-    "sex": "P",
-    "address_village": "Juntinyuat",
-    "address_district": "Indramayu",
-    "address_province": "Jawa Barat",
-    "phone": "081234567890",
-    "marital_status": "belum_kawin",
-    "parents_alive": "both",
-    "destination_country": "TW",
-    "sector": "formal",
-}
-DISNAKER = Actor("disnaker", "officer", ("disnaker",))
-
-
-@pytest.fixture
-def deployed(eng: Engine) -> Engine:
-    eng.deploy([PROCESSES], actor="designer")
-    return eng
-
-
-@pytest.fixture
-def waiting_case(deployed: Engine) -> tuple[int, str]:
-    """A placement case sent back for the parents' consent; its tracking code."""
-    case = deployed.start("ltsa_placement", {}, DISNAKER)
-    task = case.ready_tasks[0]
-    case = deployed.complete_task(task.id, WORKER, DISNAKER)
-    task = next(t for t in case.ready_tasks if t.name == "periksa_dokumen")
-    upload = {"name": "s.pdf", "content_base64": "JVBERi0xLjQKJSVFT0YK"}
-    deployed.complete_task(
-        task.id, {"marital_status_letter": upload, "consent_acknowledged_by": "lurah"}, DISNAKER
-    )
-    return case.id, PublicDesk(deployed).tracking_code(case.id)
+from engine import Engine, ManualClock, PublicDesk
 
 
 def _post(client: FlaskClient, path: str, data: dict[str, str]) -> object:
@@ -74,7 +39,7 @@ def test_wrong_code_wrong_birth_date_and_malformed_code_read_the_same(
     misses = [(code, "1995-06-16"), ("2345-6789-ABCD", "1995-06-15"), ("O0O0", "1995-06-15")]
     pages = [_post(client, "/publik/status", {"code": c, "birth_date": b}) for c, b in misses]
     assert {p.status_code for p in pages} == {404}
-    bodies = {re.sub(r'value="[^"]+"', "", p.text) for p in pages}
+    bodies = {re.sub(r'(value|content)="[^"]+"', "", p.text) for p in pages}  # CSRF tokens
     assert len(bodies) == 1
     answers = [
         client.get("/api/v1/public/status", query_string={"code": c, "birth_date": b})
@@ -157,6 +122,38 @@ def test_public_pages_speak_english_on_request(client: FlaskClient, deployed: En
 
 def test_officers_may_use_the_public_pages_too(app: Flask, deployed: Engine) -> None:
     assert app.test_client().get("/publik").status_code == 200
+
+
+def test_a_banned_destination_added_and_deployed_appears_on_the_page(
+    client: FlaskClient, deployed: Engine, tmp_path: Path
+) -> None:
+    changed = tmp_path / "processes"
+    shutil.copytree(PROCESSES, changed, ignore=shutil.ignore_patterns("tests", "*.md"))
+    dmn = (changed / "eligibility.dmn").read_text(encoding="utf-8")
+    row = re.search(r'<rule id="eligibility_r4">.*?</rule>', dmn, re.S)
+    assert row is not None
+    new_row = row.group(0).replace("eligibility_r4", "eligibility_r4b").replace('"SA"', '"NG"')
+    (changed / "eligibility.dmn").write_text(dmn.replace(row.group(0), row.group(0) + new_row))
+    assert 'data-country="NG"' not in client.get("/publik").text
+    deployed.deploy([changed], actor="designer")
+    listed = re.findall(r'data-country="([A-Z]{2})"', client.get("/publik").text)
+    assert listed[:3] == ["DZ", "SA", "NG"]
+
+
+def test_the_head_finds_an_escalated_complaint_in_the_inbox_and_on_its_case(
+    as_user: Callable[[str], FlaskClient], deployed: Engine, clock: ManualClock
+) -> None:
+    case_id, _ = PublicDesk(deployed).file_complaint(
+        {"category": "layanan_ltsa", "description": "Loket tutup lebih awal"}
+    )
+    clock.advance(timedelta(days=14))
+    assert deployed.fire_due_timers() >= 1  # one input may fire both the reminder and escalation
+    task = next(t for t in deployed.get_case(case_id).ready_tasks if t.name == "eskalasi_kepala")
+    head = as_user("kepala")
+    assert f'href="/tasks/{task.id}"' in head.get("/tasks").text
+    assert f'href="/tasks/{task.id}"' in head.get(f"/cases/{case_id}").text
+    assert 'id="linked-complaints"' not in head.get(f"/cases/{case_id}").text
+    assert as_user("disnaker").get(f"/tasks/{task.id}").status_code == 403
 
 
 def test_a_complaint_goes_to_the_office_named_or_the_default_one(

@@ -197,6 +197,7 @@ OPERATION_IDS = [
     ("GET", "/api/v1/cases/{case_id}/replay"),
     ("GET", "/api/v1/cases/{case_id}/verify"),
     ("POST", "/api/v1/cases/{case_id}/withdraw"),
+    ("GET", "/api/v1/dashboard"),
     ("GET", "/api/v1/processes"),
     ("POST", "/api/v1/processes"),
     ("POST", "/api/v1/processes/test"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
 from engine import Role
 from web import engine_of
@@ -17,17 +17,26 @@ __all__ = ["blp"]
 blp = Blueprint("api_dashboard", __name__, description="Figures of the LTSA offices")
 
 
+class DashboardQuery(Schema):
+    """Which office and period."""
+
+    office = fields.String(metadata={"description": "office code (national users only)"})
+    from_ = fields.String(data_key="from", metadata={"description": "first date, YYYY-MM-DD"})
+    to = fields.String(metadata={"description": "last date, YYYY-MM-DD (included)"})
+
+
 @blp.route("", methods=["GET"])
 @allow(Role.KEPALA, Role.ADMIN, Role.AUDITOR)
+@blp.arguments(DashboardQuery, location="query")
 @blp.response(200, description="queues per desk, waiting times, SLA breaches, weekly outcomes")
 @blp.alt_response(400, schema="Error", description="bad from/to dates")
 @blp.alt_response(404, schema="Error", description="no such office, or not the caller's")
-def dashboard() -> Any:
+def dashboard(query: dict[str, Any]) -> Any:
     """Figures of the caller's office (head of office), or of one or every office (national).
 
     Query: ``office`` (code), ``from`` and ``to`` (dates, both included; default
     the last 28 days). Waiting times are in seconds.
     """
     eng = engine_of()
-    period = period_of(eng, request.args)
-    return figures_json(figures_for(eng, request.args.get("office") or None, period), period)
+    period = period_of(eng, {"from": query.get("from_"), "to": query.get("to")})
+    return figures_json(figures_for(eng, query.get("office") or None, period), period)

@@ -43,7 +43,12 @@ def upgrade() -> None:
     )
     op.drop_index("ix_tasks_inbox", table_name="tasks")
     op.create_index("ix_tasks_office_inbox", "tasks", ["office", "state", "desk", "created_at"])
-    op.create_index("ix_tasks_office_done", "tasks", ["office", "completed_at"])
+    op.create_index(
+        "ix_tasks_office_done",
+        "tasks",
+        ["office", "completed_at"],
+        postgresql_include=["state", "desk", "name", "created_at"],
+    )
     op.create_index("ix_cases_office_id", "cases", ["office", "id"])
     op.create_table(
         "figure_counters",

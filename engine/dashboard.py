@@ -80,7 +80,7 @@ def office_figures(
     db: Database, office: str, start: datetime, end: datetime
 ) -> OfficeFigures | None:
     """The figures of `office` for tasks completed and weeks in [start, end); None if unknown."""
-    with db.engine.connect() as connection:
+    with db.reads.connect() as connection:
         name = connection.execute(
             select(OfficeRow.name).where(OfficeRow.code == office)
         ).scalar_one_or_none()

@@ -152,7 +152,7 @@ class Users:
 
     def by_id(self, user_id: int) -> User | None:
         """A user by id, or None."""
-        with self.db.engine.connect() as connection:
+        with self.db.reads.connect() as connection:
             row = connection.execute(_BY_ID, {"p_id": user_id}).first()
         return _view(row) if row is not None else None
 
@@ -238,6 +238,6 @@ class Users:
 
     def for_token(self, token: str) -> User | None:
         """The active user an API token belongs to, or None."""
-        with self.db.engine.connect() as connection:
+        with self.db.reads.connect() as connection:
             row = connection.execute(_BY_TOKEN, {"p_digest": _token_digest(token)}).first()
         return _view(row) if row is not None and row.active else None

@@ -48,6 +48,13 @@ class Database:
         self.engine: Engine = create_engine(url, **options)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        # For one-statement reads (the per-request user lookup, the dashboard): on
+        # PostgreSQL without BEGIN and ROLLBACK, two round trips fewer per request.
+        self.reads: Engine = (
+            self.engine
+            if self.is_sqlite
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Session:

@@ -7,9 +7,9 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from engine import DeploymentFailed, Role
-from web import engine_of
 from web.access import READERS, allow, me
 from web.api.schemas import DeployQuery, DeployResultSchema, DeploySchema, ProcessVersionSchema
+from web.app_engine import engine_of
 from web.designer import source_files
 
 __all__ = ["blp"]

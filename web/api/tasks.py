@@ -8,7 +8,6 @@ from flask import request
 from flask_smorest import Blueprint
 
 from engine import Forbidden, Role, TaskView
-from web import engine_of
 from web.access import READERS, allow, me
 from web.api.schemas import (
     CaseSchema,
@@ -18,6 +17,7 @@ from web.api.schemas import (
     TaskListQuery,
     TaskSchema,
 )
+from web.app_engine import engine_of
 
 __all__ = ["blp"]
 

@@ -8,7 +8,14 @@ from flask_smorest import Blueprint
 
 from engine import DeploymentFailed, Role
 from web.access import READERS, allow, me
-from web.api.schemas import DeployQuery, DeployResultSchema, DeploySchema, ProcessVersionSchema
+from web.api.schemas import (
+    DEPLOYMENT_REFUSAL,
+    DeployQuery,
+    DeployResultSchema,
+    DeploySchema,
+    ProcessVersionSchema,
+    checked_beyond_schema,
+)
 from web.app_engine import engine_of
 from web.designer import source_files
 
@@ -31,7 +38,8 @@ def list_processes() -> Any:
 @blp.arguments(DeploySchema, location="files")
 @blp.response(201, DeployResultSchema(many=True))
 @blp.alt_response(200, schema=DeployResultSchema(many=True), description="dry run: valid")
-@blp.alt_response(422, schema="Error", description="refused; errors name file, line, element")
+@blp.alt_response(422, schema="Error", description=DEPLOYMENT_REFUSAL)
+@blp.doc(**checked_beyond_schema(DEPLOYMENT_REFUSAL))
 def deploy(query: dict[str, Any], upload: dict[str, Any]) -> Any:
     """Validate and deploy BPMN/DMN files (multipart field ``files``, repeatable)."""
     eng = engine_of()

@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import (
-    CatchingEvent,
-)
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.exceptions import WorkflowException
@@ -31,6 +27,7 @@ from engine.definitions import ProcessBundle
 from engine.errors import Conflict, EngineError
 from engine.journal import EventKind, canonical_json, sha256_hex
 from engine.spiff import external_message, iter_all_tasks, serializer, state_to_dict
+from engine.tree import all_task_ids, describe, due_time, has_timers, is_tracked, prune_tree
 
 __all__ = ["CaseState", "LoadedVersion", "ProcessError", "ReadyTask", "WaitingTimer"]
 
@@ -61,11 +58,6 @@ class WaitingTimer:
 MAX_STEPS_PER_INPUT = 10_000
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 _LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
-
-
-def _is_tracked(task: Task) -> bool:
-    spec = task.task_spec
-    return isinstance(spec, (UserTask, CatchingEvent))
 
 
 @dataclass(frozen=True)
@@ -187,7 +179,7 @@ class CaseState:
                 unfinished = True
                 if state & _LIVE:
                     data.update(task.data)
-                    if state & (TaskState.READY | TaskState.WAITING) and _is_tracked(task):
+                    if state & (TaskState.READY | TaskState.WAITING) and is_tracked(task):
                         live.append((self._ref_for(task, assign), task))
             elif state == TaskState.COMPLETED:
                 element_id = getattr(task.task_spec, "bpmn_id", None)
@@ -225,16 +217,9 @@ class CaseState:
         for ref, task in self._scanned().live:
             if task.state != TaskState.WAITING:
                 continue
-            value = task._get_internal_data("event_value")
-            if isinstance(value, str):
-                due = datetime.fromisoformat(value)
-            elif isinstance(value, dict) and "next" in value:
-                due = datetime.fromisoformat(value["next"])
-            else:
-                continue
-            if due.tzinfo is None:
-                due = due.replace(tzinfo=UTC)
-            timers.append(WaitingTimer(ref, due.astimezone(UTC)))
+            due = due_time(task)
+            if due is not None:
+                timers.append(WaitingTimer(ref, due))
         return timers
 
     def find(self, ref: str) -> Task:
@@ -313,9 +298,9 @@ class CaseState:
                 sandbox.SandboxLimitExceeded,
                 sandbox.ExpressionRejected,
             ) as exc:
-                raise ProcessError(_describe(exc)) from exc
+                raise ProcessError(describe(exc)) from exc
             except (KeyError, TypeError, ValueError, NameError, ZeroDivisionError) as exc:
-                raise ProcessError(_describe(exc)) from exc
+                raise ProcessError(describe(exc)) from exc
             self._scan = self._rescan(assign=True)
             self._update_status()
             if self.status == "active":
@@ -376,7 +361,7 @@ class CaseState:
 
     def _has_timers(self) -> bool:
         if self._timers is None:
-            self._timers = _has_timers(self.workflow)
+            self._timers = has_timers(self.workflow)
         return self._timers
 
     def _prune(self) -> None:
@@ -389,21 +374,15 @@ class CaseState:
         finished and out of every pending join's reach; its inputs stay in
         the journal, and the path it took is kept in `visited`.
         """
-        pruned = [_prune_tree(w) for w in (self.workflow, *self.workflow.subprocesses.values())]
+        pruned = [prune_tree(w) for w in (self.workflow, *self.workflow.subprocesses.values())]
         if not any(pruned):
             return
-        present = self._all_task_ids()
+        present = all_task_ids(self.workflow)
         for task_id in [k for k in self.refs if UUID(k) not in present]:
             del self.refs[task_id]
         for parent_id, subprocess in list(self.workflow.subprocesses.items()):
             if parent_id not in present and subprocess.is_completed():
                 del self.workflow.subprocesses[parent_id]
-
-    def _all_task_ids(self) -> set[Any]:
-        ids = set(self.workflow.tasks)
-        for subprocess in self.workflow.subprocesses.values():
-            ids.update(subprocess.tasks)
-        return ids
 
     def _update_status(self) -> None:
         if self.status != "active" or self._scanned().unfinished:
@@ -414,68 +393,3 @@ class CaseState:
             self.rejection_reason = str(reason)
         else:
             self.status = "completed"
-
-
-def _has_timers(workflow: BpmnWorkflow) -> bool:
-    """Whether the workflow's process (or one it calls) has a timer event."""
-    return any(
-        isinstance(getattr(task_spec, "event_definition", None), TimerEventDefinition)
-        for spec in (workflow.spec, *workflow.subprocess_specs.values())
-        for task_spec in spec.task_specs.values()
-    )
-
-
-def _prune_tree(workflow: Any) -> bool:
-    """Re-root a workflow's tree at the nearest finished common ancestor of its live tasks.
-
-    Returns whether anything was dropped.
-    """
-    tasks = workflow.tasks
-    unfinished = [task for task in tasks.values() if task.state & TaskState.NOT_FINISHED_MASK]
-    if not unfinished:
-        return False
-    chain: list[Task] = []
-    node = unfinished[0]
-    while node is not None:
-        chain.append(node)
-        node = tasks.get(node._parent)
-    chain.reverse()  # root first
-    # where each task's line to the root meets the chain (filled as walked, so O(tree))
-    meets = {task.id: position for position, task in enumerate(chain)}
-    lowest = len(chain) - 1
-    for task in unfinished[1:]:
-        path = []
-        node = task
-        while node.id not in meets:
-            path.append(node.id)
-            node = tasks[node._parent]
-        position = meets[node.id]
-        for task_id in path:
-            meets[task_id] = position
-        lowest = min(lowest, position)
-    while lowest > 0 and not chain[lowest].state & TaskState.FINISHED_MASK:
-        lowest -= 1
-    if lowest <= 1:
-        return False  # already directly under the root
-    root, keep = chain[0], chain[lowest]
-    kept: set[Any] = set()
-    stack = [keep]
-    while stack:
-        task = stack.pop()
-        kept.add(task.id)
-        stack.extend(child for child in map(tasks.get, task._children) if child is not None)
-    for task_id in [t for t in tasks if t not in kept and t != root.id]:
-        del tasks[task_id]
-    root._children = [keep.id]
-    keep._parent = root.id
-    if workflow.last_task is not None and workflow.last_task.id not in tasks:
-        workflow.last_task = None
-    return True
-
-
-def _describe(exc: BaseException) -> str:
-    task_spec = getattr(exc, "task_spec", None)
-    where = ""
-    if task_spec is not None:
-        where = f"{getattr(task_spec, 'bpmn_id', None) or task_spec.name}: "
-    return f"{where}{exc}"

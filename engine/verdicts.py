@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -51,13 +51,7 @@ class Verification:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able form."""
-        return {
-            "case_id": self.case_id,
-            "intact": self.intact,
-            "first_bad_event": self.first_bad_event,
-            "problems": list(self.problems),
-            "events": self.events,
-        }
+        return {**asdict(self), "problems": list(self.problems)}
 
 
 @dataclass(frozen=True)
@@ -88,28 +82,9 @@ class CaseReplay:
     divergence: Divergence | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-able form."""
-        return {
-            "case_id": self.case_id,
-            "seq": self.seq,
-            "events": self.events,
-            "event": self.event,
-            "status": self.status,
-            "data": self.data,
-            "changed": self.changed,
-            "ready_tasks": list(self.ready_tasks),
-            "path": list(self.path),
-            "active": list(self.active),
-            "version": self.version,
-            "against": self.against,
-            "divergence": None
-            if self.divergence is None
-            else {
-                "seq": self.divergence.seq,
-                "reason": self.divergence.reason,
-                "details": self.divergence.details,
-            },
-        }
+        """A JSON-able form (the divergence, if any, as a dict too)."""
+        lists = {name: list(getattr(self, name)) for name in ("ready_tasks", "path", "active")}
+        return {**asdict(self), **lists}
 
 
 def chain_problems(case_id: int, events: Sequence[JournalEvent]) -> tuple[int | None, list[str]]:

@@ -67,6 +67,9 @@ def _to_json(value: Any, where: str, depth: int = 0) -> Any:
     )
 
 
+# Task data, as SpiffWorkflow hands it to a script environment.
+_Data = dict[str, Any]
+
 _BASE_NAMESPACE: Mapping[str, Any] = MappingProxyType(
     {"__builtins__": {}, **HELPERS, **ALLOWED_FUNCTIONS}
 )
@@ -91,10 +94,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
             CURRENT_RUN.reset(token)
 
     def evaluate(
-        self,
-        expression: str,
-        context: dict[str, Any],
-        external_context: dict[str, Any] | None = None,
+        self, expression: str, context: _Data, external_context: _Data | None = None
     ) -> Any:
         """Evaluate an expression against task data; return a JSON-native value."""
         code = compile_checked(expression, "eval")
@@ -103,12 +103,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
             result = eval(code, namespace)  # noqa: S307 - checked and instrumented above
             return _to_json(result, "the expression's result")
 
-    def execute(
-        self,
-        script: str,
-        context: dict[str, Any],
-        external_context: dict[str, Any] | None = None,
-    ) -> bool:
+    def execute(self, script: str, context: _Data, external_context: _Data | None = None) -> bool:
         """Run a script on a copy of the task data, then write back its JSON-native names."""
         code = compile_checked(script, "exec")
         external = external_context or {}

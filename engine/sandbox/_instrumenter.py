@@ -56,15 +56,13 @@ class Instrumenter(ast.NodeTransformer):
         self.generic_visit(node)
         return _helper("__sb_attr", node.value, ast.Constant(node.attr), like=node)
 
-    def visit_For(self, node: ast.For) -> ast.AST:
+    def _iterated(self, node: ast.For | ast.comprehension) -> ast.AST:
+        """A `for` loop or a comprehension iterates through the guard (ticks, sets in order)."""
         self.generic_visit(node)
         node.iter = _helper("__sb_iter", node.iter, like=node.iter)
         return node
 
-    def visit_comprehension(self, node: ast.comprehension) -> ast.AST:
-        self.generic_visit(node)
-        node.iter = _helper("__sb_iter", node.iter, like=node.iter)
-        return node
+    visit_For = visit_comprehension = _iterated
 
     def visit_Starred(self, node: ast.Starred) -> ast.AST:
         self.generic_visit(node)

@@ -100,17 +100,10 @@ def _guard_walk(container: object, method: Callable[..., Any]) -> Callable[..., 
 _METHOD_GUARDS: Mapping[tuple[type, str], Callable[[Any, Callable[..., Any]], Any]] = {
     (str, "join"): _guard_join,
     (str, "replace"): _guard_replace,
-    (str, "zfill"): _guard_width,
-    (str, "ljust"): _guard_width,
-    (str, "rjust"): _guard_width,
-    (str, "center"): _guard_width,
     (list, "extend"): _guard_extend,
-    (list, "count"): _guard_walk,
-    (list, "index"): _guard_walk,
-    (list, "remove"): _guard_walk,
-    (list, "sort"): _guard_walk,
-    (tuple, "count"): _guard_walk,
-    (tuple, "index"): _guard_walk,
+    **{(str, name): _guard_width for name in ("zfill", "ljust", "rjust", "center")},
+    **{(list, name): _guard_walk for name in ("count", "index", "remove", "sort")},
+    **{(tuple, name): _guard_walk for name in ("count", "index")},
 }
 
 

@@ -8,14 +8,7 @@ from flask_smorest import Blueprint
 
 from engine import DeploymentFailed, Role
 from web.access import READERS, allow, me
-from web.api.schemas import (
-    DEPLOYMENT_REFUSAL,
-    DeployQuery,
-    DeployResultSchema,
-    DeploySchema,
-    ProcessVersionSchema,
-    checked_beyond_schema,
-)
+from web.api import schemas
 from web.app_engine import engine_of
 from web.designer import source_files
 
@@ -26,7 +19,7 @@ blp = Blueprint("api_processes", __name__, description="Process definitions and 
 
 @blp.route("", methods=["GET"])
 @allow(Role.DESIGNER, *READERS)
-@blp.response(200, ProcessVersionSchema(many=True))
+@blp.response(200, schemas.ProcessVersionSchema(many=True))
 def list_processes() -> Any:
     """Every stored process version, newest first per key."""
     return engine_of().processes()
@@ -34,12 +27,12 @@ def list_processes() -> Any:
 
 @blp.route("", methods=["POST"])
 @allow(Role.DESIGNER)
-@blp.arguments(DeployQuery, location="query")
-@blp.arguments(DeploySchema, location="files")
-@blp.response(201, DeployResultSchema(many=True))
-@blp.alt_response(200, schema=DeployResultSchema(many=True), description="dry run: valid")
-@blp.alt_response(422, schema="Error", description=DEPLOYMENT_REFUSAL)
-@blp.doc(**checked_beyond_schema(DEPLOYMENT_REFUSAL))
+@blp.arguments(schemas.DeployQuery, location="query")
+@blp.arguments(schemas.DeploySchema, location="files")
+@blp.response(201, schemas.DeployResultSchema(many=True))
+@blp.alt_response(200, schema=schemas.DeployResultSchema(many=True), description="dry run: valid")
+@blp.alt_response(422, schema="Error", description=schemas.DEPLOYMENT_REFUSAL)
+@blp.doc(**schemas.checked_beyond_schema(schemas.DEPLOYMENT_REFUSAL))
 def deploy(query: dict[str, Any], upload: dict[str, Any]) -> Any:
     """Validate and deploy BPMN/DMN files (multipart field ``files``, repeatable)."""
     eng = engine_of()

@@ -167,33 +167,30 @@ class TaskDetailSchema(TaskSchema):
     form = fields.Dict(allow_none=True)
 
 
-class CaseSchema(Schema):
-    """A case with its data and the tasks that wait for a desk."""
+class _CaseHeadSchema(Schema):
+    """What every answer about a case says of it."""
 
     id = fields.Integer()
     process_key = fields.String()
     version = fields.Integer()
     status = fields.String()
     rejection_reason = fields.String(allow_none=True)
-    data = fields.Dict()
     revision = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+
+class CaseSchema(_CaseHeadSchema):
+    """A case with its data and the tasks that wait for a desk."""
+
+    data = fields.Dict()
     desks = fields.List(fields.String())
     ready_tasks = fields.List(fields.Nested(TaskSchema))
 
 
-class CaseSummarySchema(Schema):
+class CaseSummarySchema(_CaseHeadSchema):
     """A case in a list: no personal data beyond the name and the NIK's last digits."""
 
-    id = fields.Integer()
-    process_key = fields.String()
-    version = fields.Integer()
-    status = fields.String()
-    rejection_reason = fields.String(allow_none=True)
-    revision = fields.Integer()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
     full_name = fields.Method("_full_name")
     nik_masked = fields.Method("_nik")
 

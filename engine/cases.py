@@ -3,6 +3,8 @@
 Inputs are checked here (who may give them, form validation, data limits)
 and then applied by `engine.writing.Writer`, the one write path; reads go to
 `engine.reading.Reader`, definitions to `engine.registry.Registry`.
+
+Over 400 lines: the facade is every public engine method in one place, each a thin delegation.
 """
 
 from __future__ import annotations

@@ -231,8 +231,8 @@ class _Run:
         if self.case_id is None:
             return
         state = self.engine.workflow_state(self.case_id)
-        self.flows.update(state.flows_taken())  # also the way into the tasks still waiting
-        self.nodes.update(state.elements_reached())  # finished (a boundary event: fired)
+        self.flows.update(state.trail.flows_taken())  # also the way into the tasks still waiting
+        self.nodes.update(state.trail.elements_reached())  # finished (a boundary event: fired)
         case = self.engine.get_case(self.case_id)
         if case.status == "active":  # its timers must not fire in later scenarios
             self.engine.withdraw(self.case_id, "scenario ended", ACTOR)

@@ -25,8 +25,8 @@ from flask import (
 )
 
 from engine import CaseView, Engine, EventKind, JournalEvent, Role
-from web import engine_of
 from web.access import AUDITORS, READERS, allow, me
+from web.app_engine import engine_of
 from web.i18n import gettext
 from web.printouts import DOCUMENTS
 from web.public import public_desk

@@ -20,6 +20,7 @@ from engine.errors import (
     ValidationFailed,
 )
 from engine.journal import EventKind, JournalEvent
+from engine.migration_plan import CaseImpact
 from engine.state import ProcessError
 from engine.users import User, Users
 from engine.views import (
@@ -35,6 +36,7 @@ from engine.views import (
 __all__ = [
     "DESK_LABELS",
     "Actor",
+    "CaseImpact",
     "CaseReplay",
     "CaseNotActive",
     "CaseStatus",

@@ -37,6 +37,7 @@ from engine.reading import event_from_row
 from engine.state import CaseState, LoadedVersion
 from engine.store.db import Database
 from engine.store.models import CaseRow, DefinitionFile, EventRow, ProcessVersionRow, SnapshotRow
+from engine.transplant import Loader, Replayer
 
 __all__ = [
     "Auditor",
@@ -44,6 +45,7 @@ __all__ = [
     "Divergence",
     "Verification",
     "verify_export",
+    "what_if",
 ]
 
 EXPORT_FORMAT = "ltsa-case-export/1"
@@ -140,18 +142,20 @@ def _chain_problems(case_id: int, events: Sequence[JournalEvent]) -> tuple[int |
 
 
 def _replay_problems(
-    bundle: ProcessBundle, events: Sequence[JournalEvent]
+    loader: Loader, first_version: int, events: Sequence[JournalEvent]
 ) -> tuple[int | None, list[str], CaseState | None]:
-    """Replay every event from scratch; the first digest mismatch is reported."""
-    state = CaseState.new(bundle)
+    """Replay every event from scratch (across migrations); the first mismatch is reported."""
+    replayer = Replayer(loader, first_version)
     for event in events:
         try:
-            state.apply(event.kind, event.recorded_at, event.task_ref, event.payload)
+            problem = replayer.feed(event)
         except EngineError as exc:
             return event.seq, [f"event {event.seq} does not replay: {exc}"], None
-        if state.digest() != event.state_digest:
+        if problem is not None:
+            return event.seq, [problem], None
+        if replayer.state is None or replayer.state.digest() != event.state_digest:
             return event.seq, [f"event {event.seq}: replayed state differs from the record"], None
-    return None, [], state
+    return None, [], replayer.state
 
 
 def _differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -183,6 +187,29 @@ class Auditor:
 
     def _bundle_for(self, session: Session, version_id: int) -> ProcessBundle:
         return self._loaded_for(session, version_id).bundle
+
+    def loader(self, session: Session, key: str) -> Loader:
+        """Versions of process `key` by number, as a replay across migrations needs them."""
+        cache: dict[int, LoadedVersion] = {}
+
+        def load(version: int) -> LoadedVersion:
+            if version not in cache:
+                row_id = session.scalars(
+                    select(ProcessVersionRow.id).where(
+                        ProcessVersionRow.key == key, ProcessVersionRow.version == version
+                    )
+                ).first()
+                if row_id is None:
+                    raise NotFound(f"{key} version {version} is not deployed")
+                cache[version] = self._loaded_for(session, row_id)
+            return cache[version]
+
+        return load
+
+    def _version_number(self, session: Session, version_id: int) -> int:
+        row = session.get(ProcessVersionRow, version_id)
+        assert row is not None
+        return row.version
 
     # --- keys and checkpoints ------------------------------------------------
 
@@ -280,7 +307,11 @@ class Auditor:
                 bad, problems = _checkpoint_problems(case_id, events, checkpoint)
             if bad is None:
                 bundle = self._bundle_for(session, case.process_version_id)
-                bad, problems, state = _replay_problems(bundle, events)
+                bad, problems, state = _replay_problems(
+                    self.loader(session, case.process_key),
+                    self._version_number(session, case.process_version_id),
+                    events,
+                )
                 if bad is None and state is not None:
                     bad, problems = self._snapshot_problems(session, case, bundle, events)
             return Verification(case_id, bad is None, bad, tuple(problems), len(events))
@@ -357,9 +388,8 @@ class Auditor:
             if case is None:
                 raise NotFound(f"case {case_id} does not exist")
             events = self._events(session, case_id)
-            version = session.get(ProcessVersionRow, case.process_version_id)
-            assert version is not None
-            bundle = self._bundle_for(session, case.process_version_id)
+            loader = self.loader(session, case.process_key)
+            first = self._version_number(session, case.process_version_id)
             other = None
             if against is not None:
                 row = session.scalars(
@@ -371,15 +401,16 @@ class Auditor:
                 if row is None:
                     raise NotFound(f"{case.process_key} version {against} is not deployed")
                 other = self._bundle_for(session, row.id)
-        last = len(events) if to is None else to
-        if not 0 <= last <= len(events):
-            raise NotFound(f"case {case_id} has events 1 to {len(events)}, not {last}")
-        state = CaseState.new(bundle)
-        before: dict[str, Any] = {}
-        for event in events[:last]:
-            before = state.data()
-            state.apply(event.kind, event.recorded_at, event.task_ref, event.payload)
-        divergence = _what_if(bundle, other, events) if other is not None else None
+            last = len(events) if to is None else to
+            if not 0 <= last <= len(events):
+                raise NotFound(f"case {case_id} has events 1 to {len(events)}, not {last}")
+            replayer = Replayer(loader, first)
+            before: dict[str, Any] = {}
+            for event in events[:last]:
+                before = replayer.state.data() if replayer.state is not None else {}
+                replayer.feed(event)
+            divergence = what_if(loader, first, other, events) if other is not None else None
+            state = replayer.state or CaseState.new(loader(first).bundle)
         return CaseReplay(
             case_id=case_id,
             seq=last,
@@ -391,7 +422,7 @@ class Auditor:
             ready_tasks=tuple(t.ref for t in state.ready_tasks()),
             path=tuple(state.path()),
             active=tuple(state.active_elements()),
-            version=version.version,
+            version=replayer.version,
             against=against,
             divergence=divergence,
         )
@@ -407,12 +438,20 @@ class Auditor:
                 raise NotFound(f"case {case_id} does not exist")
             version = session.get(ProcessVersionRow, case.process_version_id)
             assert version is not None
-            files = {}
-            for entry in version.files:
-                stored = session.get(DefinitionFile, entry["sha256"])
-                assert stored is not None
-                files[entry["name"]] = base64.b64encode(stored.content).decode()
-            events = [e.to_dict() for e in self._events(session, case_id)]
+            files = _encoded_files(session, version)
+            journal = self._events(session, case_id)
+            events = [e.to_dict() for e in journal]
+            ran_on = _versions_run(journal)
+            earlier = {}
+            if len(ran_on) > 1:  # a migrated case: every version it ran on, for offline replay
+                for number in ran_on:
+                    row = session.scalars(
+                        select(ProcessVersionRow).where(
+                            ProcessVersionRow.key == case.process_key,
+                            ProcessVersionRow.version == number,
+                        )
+                    ).one()
+                    earlier[str(number)] = _encoded_files(session, row)
         documents = sorted(
             {
                 value["sha256"]
@@ -435,7 +474,29 @@ class Auditor:
             "events": events,
             "documents": documents,
         }
+        if earlier:
+            document["versions"] = earlier
         return self._sign(document)
+
+
+def _encoded_files(session: Session, version: ProcessVersionRow) -> dict[str, str]:
+    files = {}
+    for entry in version.files:
+        stored = session.get(DefinitionFile, entry["sha256"])
+        assert stored is not None
+        files[entry["name"]] = base64.b64encode(stored.content).decode()
+    return files
+
+
+def _versions_run(events: Sequence[JournalEvent]) -> list[int]:
+    """The version numbers a journal ran on: its start's, then each migration's target."""
+    numbers: list[int] = []
+    for event in events:
+        if event.kind is EventKind.CASE_STARTED and "version" in event.payload:
+            numbers.append(int(event.payload["version"]))
+        elif event.kind is EventKind.CASE_MIGRATED and "to_version" in event.payload:
+            numbers.append(int(event.payload["to_version"]))
+    return list(dict.fromkeys(numbers))
 
 
 def _signature_ok(document: dict[str, Any], expected_key: str | None = None) -> bool:
@@ -469,13 +530,16 @@ def _checkpoint_problems(
     return None, []
 
 
-def _what_if(
-    original: ProcessBundle, other: ProcessBundle, events: Sequence[JournalEvent]
+def what_if(
+    loader: Loader, first_version: int, other: ProcessBundle, events: Sequence[JournalEvent]
 ) -> Divergence | None:
-    """Feed the same inputs to both versions; report the first event that differs."""
-    live, alternative = CaseState.new(original), CaseState.new(other)
+    """Feed the same inputs to the case as it ran and to `other`; the first event that differs."""
+    live, alternative = Replayer(loader, first_version), CaseState.new(other)
     for event in events:
-        live.apply(event.kind, event.recorded_at, event.task_ref, event.payload)
+        live.feed(event)
+        assert live.state is not None
+        if event.kind is EventKind.CASE_MIGRATED:
+            continue  # not an input: the case as it ran moved, the alternative stays
         try:
             alternative.apply(event.kind, event.recorded_at, event.task_ref, event.payload)
         except EngineError as exc:
@@ -484,7 +548,7 @@ def _what_if(
                 f"event {event.seq} ({event.kind}) cannot happen on the other version: {exc}",
                 {"task_ref": event.task_ref},
             )
-        ours, theirs = live.projection(), alternative.projection()
+        ours, theirs = live.state.projection(), alternative.projection()
         if ours != theirs:
             return Divergence(event.seq, _explain(ours, theirs), _detail(ours, theirs))
     return None
@@ -520,9 +584,29 @@ def _explain(ours: dict[str, Any], theirs: dict[str, Any]) -> str:
     return "; ".join(parts) or "the state would differ"
 
 
+def _export_loader(document: dict[str, Any]) -> Loader:
+    """The versions an export carries: `definitions` (the case's version) and `versions`."""
+    cache: dict[int, LoadedVersion] = {}
+    case_version = int(document["case"]["version"])
+
+    def load(version: int) -> LoadedVersion:
+        if version not in cache:
+            encoded = document.get("versions", {}).get(str(version))
+            if encoded is None and version == case_version:
+                encoded = document["definitions"]
+            if encoded is None:
+                raise NotFound(f"the export does not carry version {version}")
+            files = [SourceFile(n, base64.b64decode(c)) for n, c in encoded.items()]
+            cache[version] = LoadedVersion.of(parse_bundle(document["case"]["process"], files))
+        return cache[version]
+
+    return load
+
+
 def verify_export(document: dict[str, Any], expected_key: str | None = None) -> Verification:
     """Verify an exported case history without any database."""
     case_id = int(document.get("case", {}).get("id", 0))
+    case_version = int(document.get("case", {}).get("version", 1))
     if document.get("format") != EXPORT_FORMAT:
         return Verification(case_id, False, None, ("not an LTSA case export",))
     if not _signature_ok(document, expected_key):
@@ -546,7 +630,5 @@ def verify_export(document: dict[str, Any], expected_key: str | None = None) -> 
     ]
     bad, problems = _chain_problems(case_id, events)
     if bad is None:
-        files = [SourceFile(n, base64.b64decode(c)) for n, c in document["definitions"].items()]
-        bundle = parse_bundle(document["case"]["process"], files)
-        bad, problems, _ = _replay_problems(bundle, events)
+        bad, problems, _ = _replay_problems(_export_loader(document), case_version, events)
     return Verification(case_id, bad is None, bad, tuple(problems), len(events))

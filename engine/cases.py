@@ -30,6 +30,8 @@ from engine.errors import (
 )
 from engine.idempotency import Request
 from engine.journal import EventKind, JournalEvent
+from engine.migration import Migrator
+from engine.migration_plan import CaseImpact, MigrationPlan, plan_migration
 from engine.reading import Reader, form_key
 from engine.recording import task_for_input
 from engine.registry import Registry
@@ -71,6 +73,7 @@ class Engine:
         self.reader = Reader(self.db, self.registry)
         self.auditor = Auditor(self.db, self.data_dir, self.registry.loaded)
         self.writer = Writer(self.db, self.clock, self.registry, self.reader, self.snapshot_every)
+        self.migrator = Migrator(self.db, self.clock, self.registry, self.writer, self.auditor)
 
     @classmethod
     def from_env(cls, clock: Clock | None = None) -> Engine:
@@ -359,6 +362,70 @@ class Engine:
     def history(self, case_id: int) -> list[JournalEvent]:
         """The case's journal, oldest event first."""
         return self.reader.history(case_id)
+
+    # --- migration: running cases onto another version (engine/migration.py) ----------
+
+    def _migration_plan(
+        self,
+        key: str,
+        to: int,
+        actor: Actor,
+        from_version: int | None,
+        cases: Iterable[int],
+        mapping: Mapping[str, str] | None,
+    ) -> MigrationPlan:
+        if actor.role not in (Role.DESIGNER, Role.ADMIN):
+            raise Forbidden(f"a {actor.role} may not migrate cases")
+        with self.db.session() as session:
+            return plan_migration(
+                session,
+                self.registry,
+                key,
+                to,
+                from_version=from_version,
+                cases=[known_id(c, "case") for c in cases],
+                mapping=mapping,
+            )
+
+    def preview_migration(
+        self,
+        key: str,
+        to: int,
+        actor: Actor,
+        *,
+        from_version: int | None = None,
+        cases: Iterable[int] = (),
+        mapping: Mapping[str, str] | None = None,
+    ) -> Iterator[CaseImpact]:
+        """Impact of version `to` on every active case of `key` on another version, streamed.
+
+        Raises (when called, before any case is judged):
+            Forbidden: only designers and admins.
+            NotFound, ValidationFailed: an unknown process, version, case or mapping.
+        """
+        plan = self._migration_plan(key, to, actor, from_version, cases, mapping)
+        return self.migrator.preview(plan)
+
+    def migrate(
+        self,
+        key: str,
+        to: int,
+        actor: Actor,
+        *,
+        from_version: int | None = None,
+        cases: Iterable[int] = (),
+        mapping: Mapping[str, str] | None = None,
+        previewed: Mapping[int, int] | None = None,
+    ) -> Iterator[CaseImpact]:
+        """Move the cases that would have run identically (or that `mapping` places), streamed.
+
+        Each case moves in its own transaction, proven again on its journal
+        as it is then; the others are yielded with their verdict, unchanged.
+        `previewed` maps case ids to the revision a preview judged.
+        Raises as `preview_migration`, when called.
+        """
+        plan = self._migration_plan(key, to, actor, from_version, cases, mapping)
+        return self.migrator.migrate(plan, actor, dict(previewed or {}))
 
     # --- audit ---------------------------------------------------------------------
 

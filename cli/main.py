@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
+from cli.migrate import migrate
 from engine import (
     Actor,
     CaseView,
@@ -562,5 +563,7 @@ def demo() -> None:
 
     seed(_engine(), echo=click.echo)
 
+
+main.add_command(migrate)
 
 __all__ = ["case_dict", "event_dict", "main", "task_dict"]

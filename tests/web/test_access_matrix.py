@@ -34,6 +34,7 @@ EXPECTED: dict[str, set[str]] = {
     "api_audit.export": AUDITORS,
     "api_processes.list_processes": ALL,
     "api_processes.deploy": {"designer"},
+    "api_migrations.migrate": {"designer", "admin"},
     "api_tasks.list_tasks": READERS,
     "api_tasks.get_task": READERS,
     "api_tasks.complete": {"officer"},

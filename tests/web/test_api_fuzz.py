@@ -176,7 +176,12 @@ def _users_by_role() -> dict[str, list[str]]:
 
 
 def _flask_rule(path: str) -> str:
-    return path.replace("{case_id}", "1").replace("{task_id}", "1").replace("{name}", "x")
+    return (
+        path.replace("{case_id}", "1")
+        .replace("{task_id}", "1")
+        .replace("{name}", "x")
+        .replace("{key}", "intake")
+    )
 
 
 def test_every_api_operation_is_fuzzed(living_app: Flask, eng: Engine) -> None:
@@ -197,6 +202,7 @@ OPERATION_IDS = [
     ("POST", "/api/v1/cases/{case_id}/withdraw"),
     ("GET", "/api/v1/processes"),
     ("POST", "/api/v1/processes"),
+    ("POST", "/api/v1/processes/{key}/migrations"),
     ("GET", "/api/v1/tasks"),
     ("GET", "/api/v1/tasks/{task_id}"),
     ("POST", "/api/v1/tasks/{task_id}/claim"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, and_, select, update
@@ -37,6 +37,17 @@ from engine.writing import Writer
 
 __all__ = ["Migrator"]
 
+
+@dataclass(frozen=True)
+class _Head:
+    """A case as the preview lists it (the columns a verdict needs)."""
+
+    id: int
+    process_version_id: int
+    revision: int
+    process_key: str
+
+
 CHUNK = 200
 CACHE_SIZE = 50_000
 
@@ -54,11 +65,17 @@ class Migrator:
         self.auditor = auditor
         self._cache: OrderedDict[tuple[int, int, int], CaseImpact] = OrderedDict()
         self._lock = threading.Lock()
+        self._hashes: dict[int, str] = {}
 
     # --- which cases ---------------------------------------------------------------
 
     def candidates(self, plan: MigrationPlan) -> Iterator[tuple[int, int, int]]:
-        """(case id, version id, revision) of the active cases the plan takes, by id, in chunks."""
+        """(case id, version id, revision) of the active cases the plan takes, by id."""
+        for chunk in self._chunks(plan):
+            yield from chunk
+
+    def _chunks(self, plan: MigrationPlan) -> Iterator[list[tuple[int, int, int]]]:
+        """The plan's cases, a chunk of ids at a time (never all of them in memory)."""
         last = 0
         while True:
             query = select(CaseRow.id, CaseRow.process_version_id, CaseRow.revision).where(
@@ -78,25 +95,29 @@ class Migrator:
                 ]
             if not rows:
                 return
-            yield from rows
+            yield rows
             last = rows[-1][0]
 
     # --- preview -------------------------------------------------------------------
 
     def preview(self, plan: MigrationPlan) -> Iterator[CaseImpact]:
         """The verdict on every case the plan takes, one at a time."""
-        for case_id, _, revision in self.candidates(plan):
-            key = (case_id, revision, plan.target_id)
+        for chunk in self._chunks(plan):
             with self._lock:
-                cached = self._cache.get(key)
-            if cached is None:
-                with self.db.session() as session:
-                    case = session.get(CaseRow, case_id)
-                    if case is None or case.revision != revision:
-                        continue  # changed since listed: the next preview sees it
-                    cached, _ = self._judge(session, case, plan)
-                self._keep(key, cached)
-            yield cached
+                known = {c: self._cache.get((c, r, plan.target_id)) for c, _, r in chunk}
+            todo = [c for c, verdict in known.items() if verdict is None]
+            with self.db.session() as session:
+                journals = _journals(session, todo)
+                for case_id, version_id, revision in chunk:
+                    verdict = known[case_id]
+                    events = journals.get(case_id, [])
+                    if verdict is None:
+                        if not events or events[-1].seq != revision:
+                            continue  # changed since listed: the next preview sees it
+                        head = _Head(case_id, version_id, revision, plan.key)
+                        verdict, _ = self._judge(session, head, plan, events)
+                        self._keep((case_id, revision, plan.target_id), verdict)
+                    yield verdict
 
     def _keep(self, key: tuple[int, int, int], impact: CaseImpact) -> None:
         with self._lock:
@@ -105,18 +126,28 @@ class Migrator:
                 self._cache.popitem(last=False)
 
     def _judge(
-        self, session: Session, case: CaseRow | CaseHead, plan: MigrationPlan
+        self,
+        session: Session,
+        case: CaseHead | _Head,
+        plan: MigrationPlan,
+        events: list[JournalEvent],
+        *,
+        proven_before: bool = False,
     ) -> tuple[CaseImpact, CaseState | None]:
-        """Prove the case on the target; the verdict and, when `same`, the state reached."""
+        """Prove the case on the target; the verdict and, when `same`, the state reached.
+
+        `proven_before`: a preview proved these very events, so only the end is compared.
+        """
         target = self.registry.loaded(session, plan.target_id)
         source = self.registry.loaded(session, case.process_version_id)
         from_version = self.registry.number(session, case.process_version_id)
-        events = _events(session, case.id)
-        proven, bad, why = prove(target.bundle, events)
+        proven, bad, why = prove(target.bundle, events, trusted=proven_before)
         base = CaseImpact(case.id, from_version, plan.to_version, case.revision, "same")
         if bad is None:
             return replace(base, current=tuple(proven.active_elements())), proven
-        live = self.writer.rebuild_state(session, case, source)
+        row = session.get(CaseRow, case.id)
+        assert row is not None
+        live = self.writer.rebuild_state(session, row, source)
         current = tuple(live.active_elements())
         missing = [e for e in current if e not in plan.kinds]
         if missing:
@@ -127,6 +158,13 @@ class Migrator:
             divergence = what_if(loader, from_version, target.bundle, events[:bad])
             why = divergence.reason if divergence is not None else "the state would differ"
         return replace(base, outcome="diverges", seq=bad, reason=why, current=current), None
+
+    def _content_hash(self, session: Session, version_id: int) -> str:
+        if version_id not in self._hashes:
+            row = session.get(ProcessVersionRow, version_id)
+            assert row is not None
+            self._hashes[version_id] = row.content_hash
+        return self._hashes[version_id]
 
     # --- migration -----------------------------------------------------------------
 
@@ -154,7 +192,11 @@ class Migrator:
             if case.status != "active" or case.process_version_id == plan.target_id:
                 return None  # ended, or moved by another batch: never twice
             rechecked = seen_revision is not None and seen_revision != case.revision
-            impact, proven = self._judge(session, case, plan)
+            with self._lock:
+                seen = self._cache.get((case_id, case.revision, plan.target_id))
+            events = _events(session, case_id)
+            trusted = seen is not None and seen.outcome == "same"
+            impact, proven = self._judge(session, case, plan, events, proven_before=trusted)
             mapping: dict[str, str] = {}
             state = proven
             if proven is None:
@@ -192,7 +234,7 @@ class Migrator:
         payload: dict[str, Any] = {
             "from_version": impact.from_version,
             "to_version": plan.to_version,
-            "from_content_hash": _content_hash(session, case.process_version_id),
+            "from_content_hash": self._content_hash(session, case.process_version_id),
             "to_content_hash": plan.content_hash,
             "proof": None if mapping else state.digest(),
             "replayed_events": case.revision,
@@ -227,10 +269,18 @@ def _events(session: Session, case_id: int) -> list[JournalEvent]:
     return [event_from_row(r) for r in rows]
 
 
-def _content_hash(session: Session, version_id: int) -> str:
-    row = session.get(ProcessVersionRow, version_id)
-    assert row is not None
-    return row.content_hash
+def _journals(session: Session, case_ids: list[int]) -> dict[int, list[JournalEvent]]:
+    """The journals of several cases in one query."""
+    journals: dict[int, list[JournalEvent]] = {}
+    if case_ids:
+        rows = session.scalars(
+            select(EventRow)
+            .where(EventRow.case_id.in_(case_ids))
+            .order_by(EventRow.case_id, EventRow.seq)
+        )
+        for row in rows:
+            journals.setdefault(row.case_id, []).append(event_from_row(row))
+    return journals
 
 
 def _outstanding(connection: Connection, case_id: int) -> Outstanding:

@@ -39,6 +39,7 @@ from engine.state import DEFAULT_TIMEZONE, CaseState
 from engine.store.db import Database, default_url
 from engine.store.models import CaseRow
 from engine.timers import lease_due_timers
+from engine.transplant import compare_elements
 from engine.users import Users
 from engine.views import Actor, CaseView, DeployedProcess, ProcessVersion, Role, TaskView
 from engine.writing import JournalDiverged, Writer
@@ -373,6 +374,7 @@ class Engine:
         from_version: int | None,
         cases: Iterable[int],
         mapping: Mapping[str, str] | None,
+        after: int = 0,
     ) -> MigrationPlan:
         if actor.role not in (Role.DESIGNER, Role.ADMIN):
             raise Forbidden(f"a {actor.role} may not migrate cases")
@@ -385,6 +387,7 @@ class Engine:
                 from_version=from_version,
                 cases=[known_id(c, "case") for c in cases],
                 mapping=mapping,
+                after=after,
             )
 
     def preview_migration(
@@ -396,15 +399,26 @@ class Engine:
         from_version: int | None = None,
         cases: Iterable[int] = (),
         mapping: Mapping[str, str] | None = None,
+        after: int = 0,
     ) -> Iterator[CaseImpact]:
         """Impact of version `to` on every active case of `key` on another version, streamed.
 
+        Cases come in id order; `after` starts past an id (the next page).
         Raises (when called, before any case is judged):
             Forbidden: only designers and admins.
             NotFound, ValidationFailed: an unknown process, version, case or mapping.
         """
-        plan = self._migration_plan(key, to, actor, from_version, cases, mapping)
+        plan = self._migration_plan(key, to, actor, from_version, cases, mapping, after)
         return self.migrator.preview(plan)
+
+    def compare_versions(self, key: str, old: int, new: int) -> dict[str, Any]:
+        """Elements `new` adds, removes and changes against `old`, and `new`'s elements by kind."""
+        with self.db.session() as session:
+            before, after = (
+                self.registry.loaded(session, self.registry.version_row(session, key, v).id)
+                for v in (old, new)
+            )
+        return compare_elements(before, after)
 
     def migrate(
         self,

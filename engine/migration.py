@@ -76,7 +76,7 @@ class Migrator:
 
     def _chunks(self, plan: MigrationPlan) -> Iterator[list[tuple[int, int, int]]]:
         """The plan's cases, a chunk of ids at a time (never all of them in memory)."""
-        last = 0
+        last = plan.after
         while True:
             query = select(CaseRow.id, CaseRow.process_version_id, CaseRow.revision).where(
                 CaseRow.process_key == plan.key,

@@ -73,6 +73,7 @@ class MigrationPlan:
     cases: tuple[int, ...]  # empty: every active case
     mapping: dict[str, str]
     kinds: dict[str, str]  # the target's elements
+    after: int = 0  # only cases with a greater id (a page of a preview)
 
 
 def _version(session: Session, key: str, number: int, field_name: str) -> ProcessVersionRow:
@@ -101,6 +102,7 @@ def plan_migration(
     from_version: int | None = None,
     cases: Iterable[int] = (),
     mapping: Mapping[str, str] | None = None,
+    after: int = 0,
 ) -> MigrationPlan:
     """Check a migration request; nothing is read beyond definitions and the named cases.
 
@@ -144,7 +146,15 @@ def plan_migration(
             source_kinds.setdefault(element, kind)
     clean = _check_mapping(dict(mapping or {}), source_kinds, target_kinds, to_version)
     return MigrationPlan(
-        key, to_version, target.id, target.content_hash, from_ids, wanted, clean, target_kinds
+        key,
+        to_version,
+        target.id,
+        target.content_hash,
+        from_ids,
+        wanted,
+        clean,
+        target_kinds,
+        max(0, after),
     )
 
 

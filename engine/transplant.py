@@ -28,6 +28,7 @@ from engine.state import CaseState, LoadedVersion
 __all__ = [
     "Loader",
     "Replayer",
+    "compare_elements",
     "element_kinds",
     "prove",
     "transplant",
@@ -57,6 +58,30 @@ def element_kinds(bundle: ProcessBundle) -> dict[str, str]:
             if element:
                 kinds.setdefault(str(element), _kind(task_spec))
     return kinds
+
+
+def _specs_by_element(loaded: LoadedVersion) -> dict[str, str]:
+    """Each element's serialized spec, as text (what a change of the element changes)."""
+    found: dict[str, str] = {}
+    specs = [loaded.spec_dicts["spec"], *loaded.spec_dicts["subprocess_specs"].values()]
+    for spec in specs:
+        for task_spec in spec.get("task_specs", {}).values():
+            element = task_spec.get("bpmn_id")
+            if element:
+                found.setdefault(str(element), json.dumps(task_spec, sort_keys=True, default=str))
+    return found
+
+
+def compare_elements(old: LoadedVersion, new: LoadedVersion) -> dict[str, Any]:
+    """Elements added, removed and changed from `old` to `new`; `new`'s elements by kind."""
+    before, after = _specs_by_element(old), _specs_by_element(new)
+    return {
+        "added": sorted(set(after) - set(before)),
+        "removed": sorted(set(before) - set(after)),
+        "changed": sorted(e for e in set(before) & set(after) if before[e] != after[e]),
+        "elements": element_kinds(new.bundle),
+        "old_elements": element_kinds(old.bundle),
+    }
 
 
 def prove(

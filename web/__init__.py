@@ -65,7 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     access.init_app(app)
     i18n.init_app(app)
 
-    from web import admin, audit, auth, cases, designer, tasks
+    from web import admin, audit, auth, cases, designer, migrations, tasks
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(tasks.bp)
@@ -73,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit.bp)
     app.register_blueprint(designer.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(migrations.bp)
     api.init_app(app)
     errors.init_app(app)  # last: replaces flask-smorest's own handler
     return app

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from flask import Flask
-from web_testkit import token_for
+from web_testkit import csrf_of, token_for
 
 from engine import Engine
 
@@ -62,3 +62,40 @@ def test_designer_previews_then_migrates_and_bad_requests_move_nothing(
     assert eng.get_case(young.id).version == 1
     spec = client.get("/api/openapi.json", headers=designer).json
     assert "/api/v1/processes/{key}/migrations" in spec["paths"]
+
+
+def test_designer_page_lists_verdicts_by_page_and_moves_cases_in_small_requests(
+    eng: Engine, as_user, tmp_path: Path
+) -> None:
+    eng.deploy([versions.PROCESSES], actor="designer")
+    drv = Driver(eng, eng.clock)  # type: ignore[arg-type]
+    cases = [drv.register() for _ in range(3)]
+    folder = versions.copy_processes(tmp_path / "v2")
+    versions.minimum_age(folder, 21)
+    eng.deploy([folder], actor="designer")
+    client = as_user("designer")
+    base = "/designer/migrations/ltsa_placement/2"
+
+    page = client.get(base)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Dampak pada kasus berjalan" in html and "<script>" not in html
+    first = client.get(f"{base}/impact.json").json
+    assert [c["case_id"] for c in first["cases"]] == [c.id for c in cases]
+    assert first["next"] is None
+    after = client.get(f"{base}/impact.json?after={cases[1].id}").json
+    assert [c["case_id"] for c in after["cases"]] == [cases[2].id]
+
+    assert client.post(f"{base}/migrate.json", json={"cases": [cases[0].id]}).status_code == 400
+    token = {"X-CSRFToken": csrf_of(html)}
+    refused = client.post(f"{base}/migrate.json", json={"cases": "all"}, headers=token)
+    assert refused.status_code == 422 and "cases" in refused.json["errors"]
+    mapped = client.post(
+        f"{base}/migrate.json", json={"cases": [cases[0].id], "map": {"x": "y"}}, headers=token
+    )
+    assert mapped.status_code == 422 and "map" in mapped.json["errors"]
+    assert eng.get_case(cases[0].id).version == 1
+    moved = client.post(f"{base}/migrate.json", json={"cases": [cases[0].id]}, headers=token)
+    assert [c["outcome"] for c in moved.json["cases"]] == ["migrated"]
+    assert eng.get_case(cases[0].id).version == 2
+    assert client.get("/designer").get_data(as_text=True).count("impact-link") >= 1

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.definitions import ProcessBundle, SourceFile, parse_bundle
+from engine.definitions import ProcessBundle
 from engine.errors import EngineError, NotFound, known_id
 from engine.journal import (
     GENESIS_HASH,
@@ -37,7 +37,7 @@ from engine.reading import event_from_row
 from engine.state import CaseState, LoadedVersion
 from engine.store.db import Database
 from engine.store.models import CaseRow, DefinitionFile, EventRow, ProcessVersionRow, SnapshotRow
-from engine.transplant import Loader, Replayer
+from engine.transplant import Loader, Replayer, export_loader, versions_run
 
 __all__ = [
     "Auditor",
@@ -441,7 +441,7 @@ class Auditor:
             files = _encoded_files(session, version)
             journal = self._events(session, case_id)
             events = [e.to_dict() for e in journal]
-            ran_on = _versions_run(journal)
+            ran_on = versions_run(journal)
             earlier = {}
             if len(ran_on) > 1:  # a migrated case: every version it ran on, for offline replay
                 for number in ran_on:
@@ -486,17 +486,6 @@ def _encoded_files(session: Session, version: ProcessVersionRow) -> dict[str, st
         assert stored is not None
         files[entry["name"]] = base64.b64encode(stored.content).decode()
     return files
-
-
-def _versions_run(events: Sequence[JournalEvent]) -> list[int]:
-    """The version numbers a journal ran on: its start's, then each migration's target."""
-    numbers: list[int] = []
-    for event in events:
-        if event.kind is EventKind.CASE_STARTED and "version" in event.payload:
-            numbers.append(int(event.payload["version"]))
-        elif event.kind is EventKind.CASE_MIGRATED and "to_version" in event.payload:
-            numbers.append(int(event.payload["to_version"]))
-    return list(dict.fromkeys(numbers))
 
 
 def _signature_ok(document: dict[str, Any], expected_key: str | None = None) -> bool:
@@ -584,25 +573,6 @@ def _explain(ours: dict[str, Any], theirs: dict[str, Any]) -> str:
     return "; ".join(parts) or "the state would differ"
 
 
-def _export_loader(document: dict[str, Any]) -> Loader:
-    """The versions an export carries: `definitions` (the case's version) and `versions`."""
-    cache: dict[int, LoadedVersion] = {}
-    case_version = int(document["case"]["version"])
-
-    def load(version: int) -> LoadedVersion:
-        if version not in cache:
-            encoded = document.get("versions", {}).get(str(version))
-            if encoded is None and version == case_version:
-                encoded = document["definitions"]
-            if encoded is None:
-                raise NotFound(f"the export does not carry version {version}")
-            files = [SourceFile(n, base64.b64decode(c)) for n, c in encoded.items()]
-            cache[version] = LoadedVersion.of(parse_bundle(document["case"]["process"], files))
-        return cache[version]
-
-    return load
-
-
 def verify_export(document: dict[str, Any], expected_key: str | None = None) -> Verification:
     """Verify an exported case history without any database."""
     case_id = int(document.get("case", {}).get("id", 0))
@@ -630,5 +600,5 @@ def verify_export(document: dict[str, Any], expected_key: str | None = None) -> 
     ]
     bad, problems = _chain_problems(case_id, events)
     if bad is None:
-        bad, problems, _ = _replay_problems(_export_loader(document), case_version, events)
+        bad, problems, _ = _replay_problems(export_loader(document), case_version, events)
     return Verification(case_id, bad is None, bad, tuple(problems), len(events))

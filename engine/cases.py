@@ -31,7 +31,7 @@ from engine.errors import (
 from engine.idempotency import Request
 from engine.journal import EventKind, JournalEvent
 from engine.migration import Migrator
-from engine.migration_plan import CaseImpact, MigrationPlan, plan_migration
+from engine.migration_plan import CaseImpact
 from engine.reading import Reader, form_key
 from engine.recording import task_for_input
 from engine.registry import Registry
@@ -39,7 +39,6 @@ from engine.state import DEFAULT_TIMEZONE, CaseState
 from engine.store.db import Database, default_url
 from engine.store.models import CaseRow
 from engine.timers import lease_due_timers
-from engine.transplant import compare_elements
 from engine.users import Users
 from engine.views import Actor, CaseView, DeployedProcess, ProcessVersion, Role, TaskView
 from engine.writing import JournalDiverged, Writer
@@ -366,59 +365,16 @@ class Engine:
 
     # --- migration: running cases onto another version (engine/migration.py) ----------
 
-    def _migration_plan(
-        self,
-        key: str,
-        to: int,
-        actor: Actor,
-        from_version: int | None,
-        cases: Iterable[int],
-        mapping: Mapping[str, str] | None,
-        after: int = 0,
-    ) -> MigrationPlan:
-        if actor.role not in (Role.DESIGNER, Role.ADMIN):
-            raise Forbidden(f"a {actor.role} may not migrate cases")
-        with self.db.session() as session:
-            return plan_migration(
-                session,
-                self.registry,
-                key,
-                to,
-                from_version=from_version,
-                cases=[known_id(c, "case") for c in cases],
-                mapping=mapping,
-                after=after,
-            )
-
     def preview_migration(
-        self,
-        key: str,
-        to: int,
-        actor: Actor,
-        *,
-        from_version: int | None = None,
-        cases: Iterable[int] = (),
-        mapping: Mapping[str, str] | None = None,
-        after: int = 0,
+        self, key: str, to: int, actor: Actor, **options: Any
     ) -> Iterator[CaseImpact]:
         """Impact of version `to` on every active case of `key` on another version, streamed.
 
-        Cases come in id order; `after` starts past an id (the next page).
-        Raises (when called, before any case is judged):
-            Forbidden: only designers and admins.
-            NotFound, ValidationFailed: an unknown process, version, case or mapping.
+        Options: `from_version`, `cases`, `mapping`, `after` (a case id: the next page).
+        Raises when called, before any case is judged: Forbidden (designers and
+        admins only), NotFound or ValidationFailed (process, version, case, mapping).
         """
-        plan = self._migration_plan(key, to, actor, from_version, cases, mapping, after)
-        return self.migrator.preview(plan)
-
-    def compare_versions(self, key: str, old: int, new: int) -> dict[str, Any]:
-        """Elements `new` adds, removes and changes against `old`, and `new`'s elements by kind."""
-        with self.db.session() as session:
-            before, after = (
-                self.registry.loaded(session, self.registry.version_row(session, key, v).id)
-                for v in (old, new)
-            )
-        return compare_elements(before, after)
+        return self.migrator.preview(self.migrator.plan(actor, key, to, **options))
 
     def migrate(
         self,
@@ -426,20 +382,21 @@ class Engine:
         to: int,
         actor: Actor,
         *,
-        from_version: int | None = None,
-        cases: Iterable[int] = (),
-        mapping: Mapping[str, str] | None = None,
         previewed: Mapping[int, int] | None = None,
+        **options: Any,
     ) -> Iterator[CaseImpact]:
         """Move the cases that would have run identically (or that `mapping` places), streamed.
 
-        Each case moves in its own transaction, proven again on its journal
-        as it is then; the others are yielded with their verdict, unchanged.
-        `previewed` maps case ids to the revision a preview judged.
-        Raises as `preview_migration`, when called.
+        Each case moves in its own transaction, proven again on its journal as it
+        is then; the others are yielded with their verdict, unchanged. `previewed`:
+        case id -> the revision a preview judged. Options and errors as the preview's.
         """
-        plan = self._migration_plan(key, to, actor, from_version, cases, mapping)
+        plan = self.migrator.plan(actor, key, to, **options)
         return self.migrator.migrate(plan, actor, dict(previewed or {}))
+
+    def compare_versions(self, key: str, old: int, new: int) -> dict[str, Any]:
+        """Elements `new` adds, removes and changes against `old`, and both versions' elements."""
+        return self.migrator.compare(key, old, new)
 
     # --- audit ---------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,17 +22,17 @@ from sqlalchemy.orm import Session
 
 from engine.audit import Auditor, what_if
 from engine.clock import Clock
-from engine.errors import EngineError
+from engine.errors import EngineError, Forbidden, known_id
 from engine.journal import EventKind, JournalEvent
-from engine.migration_plan import CaseImpact, MigrationPlan
+from engine.migration_plan import CaseImpact, MigrationPlan, plan_migration
 from engine.reading import event_from_row
 from engine.recording import CaseHead, Input, Outstanding, lock_case, record
 from engine.registry import Registry
 from engine.state import CaseState, LoadedVersion
 from engine.store.db import Database
 from engine.store.models import CaseRow, EventRow, ProcessVersionRow, TaskRow, TimerRow
-from engine.transplant import prove, transplant
-from engine.views import Actor
+from engine.transplant import compare_elements, prove, transplant
+from engine.views import Actor, Role
 from engine.writing import Writer
 
 __all__ = ["Migrator"]
@@ -66,6 +66,43 @@ class Migrator:
         self._cache: OrderedDict[tuple[int, int, int], CaseImpact] = OrderedDict()
         self._lock = threading.Lock()
         self._hashes: dict[int, str] = {}
+
+    # --- the request -------------------------------------------------------------
+
+    def plan(
+        self,
+        actor: Actor,
+        key: str,
+        to: int,
+        *,
+        from_version: int | None = None,
+        cases: Iterable[int] = (),
+        mapping: Mapping[str, str] | None = None,
+        after: int = 0,
+    ) -> MigrationPlan:
+        """Check who asks and what (see `plan_migration`)."""
+        if actor.role not in (Role.DESIGNER, Role.ADMIN):
+            raise Forbidden(f"a {actor.role} may not migrate cases")
+        with self.db.session() as session:
+            return plan_migration(
+                session,
+                self.registry,
+                key,
+                to,
+                from_version=from_version,
+                cases=[known_id(c, "case") for c in cases],
+                mapping=mapping,
+                after=after,
+            )
+
+    def compare(self, key: str, old: int, new: int) -> dict[str, Any]:
+        """Elements added, removed and changed between two versions of `key`."""
+        with self.db.session() as session:
+            before, after = (
+                self.registry.loaded(session, self.registry.version_row(session, key, v).id)
+                for v in (old, new)
+            )
+        return compare_elements(before, after)
 
     # --- which cases ---------------------------------------------------------------
 

@@ -10,6 +10,7 @@ checking each migration's proof: verify, step-through and exports use it.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -20,8 +21,8 @@ from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.util.task import TaskState
 
-from engine.definitions import ProcessBundle, closure_hash
-from engine.errors import EngineError, ValidationFailed
+from engine.definitions import ProcessBundle, SourceFile, closure_hash, parse_bundle
+from engine.errors import EngineError, NotFound, ValidationFailed
 from engine.journal import EventKind, JournalEvent
 from engine.state import CaseState, LoadedVersion
 
@@ -30,6 +31,8 @@ __all__ = [
     "Replayer",
     "compare_elements",
     "element_kinds",
+    "export_loader",
+    "versions_run",
     "prove",
     "transplant",
 ]
@@ -244,3 +247,33 @@ class Replayer:
             self.state = proven
         self.version = to
         return None
+
+
+def versions_run(events: Sequence[JournalEvent]) -> list[int]:
+    """The version numbers a journal ran on: its start's, then each migration's target."""
+    numbers: list[int] = []
+    for event in events:
+        if event.kind is EventKind.CASE_STARTED and "version" in event.payload:
+            numbers.append(int(event.payload["version"]))
+        elif event.kind is EventKind.CASE_MIGRATED and "to_version" in event.payload:
+            numbers.append(int(event.payload["to_version"]))
+    return list(dict.fromkeys(numbers))
+
+
+def export_loader(document: dict[str, Any]) -> Loader:
+    """The versions an export carries: `definitions` (the case's version) and `versions`."""
+    cache: dict[int, LoadedVersion] = {}
+    case_version = int(document["case"]["version"])
+
+    def load(version: int) -> LoadedVersion:
+        if version not in cache:
+            encoded = document.get("versions", {}).get(str(version))
+            if encoded is None and version == case_version:
+                encoded = document["definitions"]
+            if encoded is None:
+                raise NotFound(f"the export does not carry version {version}")
+            files = [SourceFile(n, base64.b64decode(c)) for n, c in encoded.items()]
+            cache[version] = LoadedVersion.of(parse_bundle(document["case"]["process"], files))
+        return cache[version]
+
+    return load

@@ -7,6 +7,7 @@ deployed and run by SpiffWorkflow, on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 import migration_versions as versions
@@ -308,3 +309,42 @@ def test_a_forged_migration_event_is_named_by_verify(
 
     assert (forged.intact, forged.first_bad_event) == (False, seq)
     assert named in forged.problems[0]
+
+
+def test_a_migration_racing_a_desk_input_serialises_and_the_journal_stays_provable(
+    ltsa: Driver, tmp_path: Path
+) -> None:
+    eng = ltsa.engine
+    cases = [ltsa.register() for _ in range(4)]
+    v2 = deploy_v2(ltsa, tmp_path, lambda f: versions.minimum_age(f, 21))
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def desk() -> None:
+        start.wait()
+        for case in cases:
+            try:
+                ltsa.documents(case, **ltsa.docs_for("belum_kawin"))
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+    def designer() -> None:
+        start.wait()
+        try:
+            list(eng.migrate(KEY, v2, DESIGNER))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=desk), threading.Thread(target=designer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    list(eng.migrate(KEY, v2, DESIGNER))  # any case the racing batch found busy
+    for case in cases:
+        history = kinds(ltsa, case.id)
+        assert history.count("case_migrated") == 1 and history.count("task_completed") == 2
+        assert eng.get_case(case.id).version == v2
+        assert ltsa.ready(case) == ["cetak_ak1"]
+        assert eng.verify(case.id).intact

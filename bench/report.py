@@ -180,14 +180,19 @@ def table(results: dict[str, Any]) -> str:
             f"({migration['seeded']['steps']} steps)"
         )
         lines.append(
-            f"  preview {_fmt(migration['preview_cases_per_s'], 1)} cases/s, migration "
+            f"  preview {_fmt(migration['preview_cases_per_s'], 1)} cases/s, migration after it "
             f"{_fmt(migration['migrate_cases_per_s'], 1)} cases/s, both "
-            f"{_fmt(migration['preview_and_migrate_cases_per_s'], 1)} cases/s; "
-            f"outcomes {migration['preview']} then {migration['migrated']}"
+            f"{_fmt(migration['preview_and_migrate_cases_per_s'], 1)} cases/s; one unpreviewed "
+            f"pass (judge and move) {_fmt(migration['one_pass_cases_per_s'], 1)} cases/s"
+        )
+        lines.append(
+            f"  outcomes: preview {migration['preview']}, then {migration['migrated']} and "
+            f"{migration['one_pass']}"
         )
         lines.append(
             f"  resident memory at each tenth, MB: preview {migration['rss_mb']['preview']}, "
-            f"migration {migration['rss_mb']['migrate']}"
+            f"migration {migration['rss_mb']['migrate']}, "
+            f"one pass {migration['rss_mb']['one_pass']}"
         )
     lines.append("")
     lines.append("Goals (same run)")

@@ -156,6 +156,11 @@ class Migrator:
                         self._keep((case_id, revision, plan.target_id), verdict)
                     yield verdict
 
+    def forget_verdicts(self) -> None:
+        """Drop the cached verdicts (the next preview or migration proves every case again)."""
+        with self._lock:
+            self._cache.clear()
+
     def _keep(self, key: tuple[int, int, int], impact: CaseImpact) -> None:
         with self._lock:
             self._cache[key] = impact

@@ -53,5 +53,6 @@ def test_tiny_benchmark_writes_every_key_the_issue_names(tmp_path: Path) -> None
     assert set(written["growth"]) == {"raw", "naive", "engine"}
     assert written["growth"]["engine"]["10"] is not None
     migration = written["migration"]
-    assert migration["migrated"] == {"migrated": 30} and migration["sample_verified"]
+    assert migration["preview"] == {"same": 30} and migration["sample_verified"]
+    assert migration["migrated"] == {"migrated": 15} == migration["one_pass"]
     assert len(migration["rss_mb"]["preview"]) == 10

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
+from cli.migrate import migrate
 from cli.scenarios import scenario_files
 from cli.scenarios import test as scenario_test
 from engine import (
@@ -586,5 +587,6 @@ def demo() -> None:
 
 
 main.add_command(scenario_test)
+main.add_command(migrate)
 
 __all__ = ["case_dict", "event_dict", "main", "task_dict"]

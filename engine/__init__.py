@@ -20,6 +20,7 @@ from engine.errors import (
     ValidationFailed,
 )
 from engine.journal import EventKind, JournalEvent
+from engine.migration_plan import CaseImpact
 from engine.public import CaseProgress, ComplaintStatus, LinkedComplaint, PublicDesk
 from engine.requirements import Requirements
 from engine.scenario_report import (
@@ -44,6 +45,7 @@ from engine.views import (
 __all__ = [
     "DESK_LABELS",
     "Actor",
+    "CaseImpact",
     "CaseReplay",
     "CaseNotActive",
     "CaseProgress",

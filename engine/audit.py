@@ -31,6 +31,7 @@ from engine.reading import event_from_row
 from engine.state import CaseState, LoadedVersion
 from engine.store.db import Database
 from engine.store.models import CaseRow, DefinitionFile, EventRow, ProcessVersionRow, SnapshotRow
+from engine.transplant import Loader, Replayer, versions_run
 from engine.verdicts import (
     EXPORT_FORMAT,
     CaseReplay,
@@ -51,6 +52,7 @@ __all__ = [
     "Divergence",
     "Verification",
     "verify_export",
+    "what_if",
 ]
 
 CHECKPOINT_FORMAT = "ltsa-checkpoint/1"
@@ -71,6 +73,29 @@ class Auditor:
 
     def _bundle_for(self, session: Session, version_id: int) -> ProcessBundle:
         return self._loaded_for(session, version_id).bundle
+
+    def loader(self, session: Session, key: str) -> Loader:
+        """Versions of process `key` by number, as a replay across migrations needs them."""
+        cache: dict[int, LoadedVersion] = {}
+
+        def load(version: int) -> LoadedVersion:
+            if version not in cache:
+                row_id = session.scalars(
+                    select(ProcessVersionRow.id).where(
+                        ProcessVersionRow.key == key, ProcessVersionRow.version == version
+                    )
+                ).first()
+                if row_id is None:
+                    raise NotFound(f"{key} version {version} is not deployed")
+                cache[version] = self._loaded_for(session, row_id)
+            return cache[version]
+
+        return load
+
+    def _version_number(self, session: Session, version_id: int) -> int:
+        row = session.get(ProcessVersionRow, version_id)
+        assert row is not None
+        return row.version
 
     # --- keys and checkpoints ------------------------------------------------
 
@@ -168,7 +193,11 @@ class Auditor:
                 bad, problems = checkpoint_problems(case_id, events, checkpoint)
             if bad is None:
                 bundle = self._bundle_for(session, case.process_version_id)
-                bad, problems, state = replay_problems(bundle, events)
+                bad, problems, state = replay_problems(
+                    self.loader(session, case.process_key),
+                    self._version_number(session, case.process_version_id),
+                    events,
+                )
                 if bad is None and state is not None:
                     bad, problems = self._snapshot_problems(session, case, bundle, events)
             return Verification(case_id, bad is None, bad, tuple(problems), len(events))
@@ -245,9 +274,8 @@ class Auditor:
             if case is None:
                 raise NotFound(f"case {case_id} does not exist")
             events = self._events(session, case_id)
-            version = session.get(ProcessVersionRow, case.process_version_id)
-            assert version is not None
-            bundle = self._bundle_for(session, case.process_version_id)
+            loader = self.loader(session, case.process_key)
+            first = self._version_number(session, case.process_version_id)
             other = None
             if against is not None:
                 row = session.scalars(
@@ -259,15 +287,16 @@ class Auditor:
                 if row is None:
                     raise NotFound(f"{case.process_key} version {against} is not deployed")
                 other = self._bundle_for(session, row.id)
-        last = len(events) if to is None else to
-        if not 0 <= last <= len(events):
-            raise NotFound(f"case {case_id} has events 1 to {len(events)}, not {last}")
-        state = CaseState.new(bundle)
-        before: dict[str, Any] = {}
-        for event in events[:last]:
-            before = state.data()
-            state.apply(event.kind, event.recorded_at, event.task_ref, event.payload)
-        divergence = what_if(bundle, other, events) if other is not None else None
+            last = len(events) if to is None else to
+            if not 0 <= last <= len(events):
+                raise NotFound(f"case {case_id} has events 1 to {len(events)}, not {last}")
+            replayer = Replayer(loader, first)
+            before: dict[str, Any] = {}
+            for event in events[:last]:
+                before = replayer.state.data() if replayer.state is not None else {}
+                replayer.feed(event)
+            divergence = what_if(loader, first, other, events) if other is not None else None
+            state = replayer.state or CaseState.new(loader(first).bundle)
         return CaseReplay(
             case_id=case_id,
             seq=last,
@@ -279,7 +308,7 @@ class Auditor:
             ready_tasks=tuple(t.ref for t in state.ready_tasks()),
             path=tuple(state.path()),
             active=tuple(state.active_elements()),
-            version=version.version,
+            version=replayer.version,
             against=against,
             divergence=divergence,
         )
@@ -295,12 +324,20 @@ class Auditor:
                 raise NotFound(f"case {case_id} does not exist")
             version = session.get(ProcessVersionRow, case.process_version_id)
             assert version is not None
-            files = {}
-            for entry in version.files:
-                stored = session.get(DefinitionFile, entry["sha256"])
-                assert stored is not None
-                files[entry["name"]] = base64.b64encode(stored.content).decode()
-            events = [e.to_dict() for e in self._events(session, case_id)]
+            files = _encoded_files(session, version)
+            journal = self._events(session, case_id)
+            events = [e.to_dict() for e in journal]
+            ran_on = versions_run(journal)
+            earlier = {}
+            if len(ran_on) > 1:  # a migrated case: every version it ran on, for offline replay
+                for number in ran_on:
+                    row = session.scalars(
+                        select(ProcessVersionRow).where(
+                            ProcessVersionRow.key == case.process_key,
+                            ProcessVersionRow.version == number,
+                        )
+                    ).one()
+                    earlier[str(number)] = _encoded_files(session, row)
         documents = sorted(
             {
                 value["sha256"]
@@ -323,4 +360,15 @@ class Auditor:
             "events": events,
             "documents": documents,
         }
+        if earlier:
+            document["versions"] = earlier
         return self._sign(document)
+
+
+def _encoded_files(session: Session, version: ProcessVersionRow) -> dict[str, str]:
+    files = {}
+    for entry in version.files:
+        stored = session.get(DefinitionFile, entry["sha256"])
+        assert stored is not None
+        files[entry["name"]] = base64.b64encode(stored.content).decode()
+    return files

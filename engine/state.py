@@ -197,6 +197,11 @@ class CaseState:
             ref = self.refs[key] = f"{name}#{count}"
         return ref or ""
 
+    def rescan(self) -> None:
+        """Look at the workflow afresh after it was rebuilt (a migration moved it)."""
+        self._scan = self._rescan(assign=True)
+        self._timers = None
+
     def ready_tasks(self) -> list[ReadyTask]:
         """User tasks that wait for a desk, in a stable order."""
         if self.status != "active":

@@ -17,10 +17,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from engine.definitions import ProcessBundle, SourceFile, parse_bundle
+from engine.definitions import ProcessBundle
 from engine.errors import EngineError
 from engine.journal import GENESIS_HASH, EventKind, JournalEvent, canonical_json, event_hash
 from engine.state import CaseState
+from engine.transplant import Loader, Replayer, export_loader
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -104,18 +105,20 @@ def chain_problems(case_id: int, events: Sequence[JournalEvent]) -> tuple[int | 
 
 
 def replay_problems(
-    bundle: ProcessBundle, events: Sequence[JournalEvent]
+    loader: Loader, first_version: int, events: Sequence[JournalEvent]
 ) -> tuple[int | None, list[str], CaseState | None]:
-    """Replay every event from scratch; the first digest mismatch is reported."""
-    state = CaseState.new(bundle)
+    """Replay every event from scratch (across migrations); the first mismatch is reported."""
+    replayer = Replayer(loader, first_version)
     for event in events:
         try:
-            state.apply(event.kind, event.recorded_at, event.task_ref, event.payload)
+            problem = replayer.feed(event)
         except EngineError as exc:
             return event.seq, [f"event {event.seq} does not replay: {exc}"], None
-        if state.digest() != event.state_digest:
+        if problem is not None:
+            return event.seq, [problem], None
+        if replayer.state is None or replayer.state.digest() != event.state_digest:
             return event.seq, [f"event {event.seq}: replayed state differs from the record"], None
-    return None, [], state
+    return None, [], replayer.state
 
 
 def differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -166,12 +169,15 @@ def checkpoint_problems(
 
 
 def what_if(
-    original: ProcessBundle, other: ProcessBundle, events: Sequence[JournalEvent]
+    loader: Loader, first_version: int, other: ProcessBundle, events: Sequence[JournalEvent]
 ) -> Divergence | None:
-    """Feed the same inputs to both versions; report the first event that differs."""
-    live, alternative = CaseState.new(original), CaseState.new(other)
+    """Feed the same inputs to the case as it ran and to `other`; the first event that differs."""
+    live, alternative = Replayer(loader, first_version), CaseState.new(other)
     for event in events:
-        live.apply(event.kind, event.recorded_at, event.task_ref, event.payload)
+        live.feed(event)
+        assert live.state is not None
+        if event.kind is EventKind.CASE_MIGRATED:
+            continue  # not an input: the case as it ran moved, the alternative stays
         try:
             alternative.apply(event.kind, event.recorded_at, event.task_ref, event.payload)
         except EngineError as exc:
@@ -180,7 +186,7 @@ def what_if(
                 f"event {event.seq} ({event.kind}) cannot happen on the other version: {exc}",
                 {"task_ref": event.task_ref},
             )
-        ours, theirs = live.projection(), alternative.projection()
+        ours, theirs = live.state.projection(), alternative.projection()
         if ours != theirs:
             return Divergence(event.seq, _explain(ours, theirs), _detail(ours, theirs))
     return None
@@ -219,6 +225,7 @@ def _explain(ours: dict[str, Any], theirs: dict[str, Any]) -> str:
 def verify_export(document: dict[str, Any], expected_key: str | None = None) -> Verification:
     """Verify an exported case history without any database."""
     case_id = int(document.get("case", {}).get("id", 0))
+    case_version = int(document.get("case", {}).get("version", 1))
     if document.get("format") != EXPORT_FORMAT:
         return Verification(case_id, False, None, ("not an LTSA case export",))
     if not signature_ok(document, expected_key):
@@ -242,7 +249,5 @@ def verify_export(document: dict[str, Any], expected_key: str | None = None) -> 
     ]
     bad, problems = chain_problems(case_id, events)
     if bad is None:
-        files = [SourceFile(n, base64.b64decode(c)) for n, c in document["definitions"].items()]
-        bundle = parse_bundle(document["case"]["process"], files)
-        bad, problems, _ = replay_problems(bundle, events)
+        bad, problems, _ = replay_problems(export_loader(document), case_version, events)
     return Verification(case_id, bad is None, bad, tuple(problems), len(events))

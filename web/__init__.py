@@ -66,7 +66,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     access.init_app(app)
     i18n.init_app(app)
 
-    from web import admin, audit, auth, cases, designer, designer_dmn, printouts, public, tasks
+    from web import (
+        admin,
+        audit,
+        auth,
+        cases,
+        designer,
+        designer_dmn,
+        migrations,
+        printouts,
+        public,
+        tasks,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(tasks.bp)
@@ -77,6 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(printouts.bp)
+    app.register_blueprint(migrations.bp)
     api.init_app(app)
     errors.init_app(app)  # last: replaces flask-smorest's own handler
     return app

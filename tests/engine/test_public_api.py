@@ -5,6 +5,7 @@ import engine
 EXPECTED = {
     "DESK_LABELS",
     "Actor",
+    "CaseImpact",
     "CaseReplay",
     "Divergence",
     "Verification",

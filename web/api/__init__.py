@@ -59,9 +59,10 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
     )
-    from web.api import audit, cases, processes, public, tasks
+    from web.api import audit, cases, migrations, processes, public, tasks
 
     api.register_blueprint(processes.blp, url_prefix="/api/v1/processes")
+    api.register_blueprint(migrations.blp, url_prefix="/api/v1/processes")
     api.register_blueprint(cases.blp, url_prefix="/api/v1/cases")
     api.register_blueprint(audit.blp, url_prefix="/api/v1/cases")
     api.register_blueprint(tasks.blp, url_prefix="/api/v1/tasks")

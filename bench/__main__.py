@@ -2,7 +2,8 @@
 
 Order: set-up (SQLite file, throw-away PostgreSQL, parsed specs), warm-up,
 completion cost of the loop and of the LTSA case for each contender, growth
-with loop iterations, the HTTP API, then the seeded inbox. Ratios are taken
+with loop iterations, the HTTP API, the seeded inbox, then the migration of
+running cases to a new version (issue 15). Ratios are taken
 between numbers of this run only.
 """
 
@@ -50,6 +51,7 @@ class Sizes:
     sqlite_cases: int = 200_000
     postgres_cases: int = 1_000_000
     query_repeat: int = 300
+    migration_cases: int = 10_000
 
 
 QUICK = Sizes(
@@ -61,6 +63,7 @@ QUICK = Sizes(
     sqlite_cases=20_000,
     postgres_cases=0,
     query_repeat=100,
+    migration_cases=300,
 )
 
 
@@ -109,6 +112,7 @@ def replay_cost(make: Any, eng: Any, serial: Any, cases: int = 3) -> dict[str, f
 def run(sizes: Sizes, workdir: Path) -> dict[str, Any]:
     """Measure everything; return the results object written to latest.json."""
     from bench.http import http_completions
+    from bench.migration import migration_bench
     from bench.scale import measure_queries, seed
     from devtools.pgtemp import create_database, temporary_postgres
 
@@ -209,6 +213,12 @@ def run(sizes: Sizes, workdir: Path) -> dict[str, Any]:
             queries = measure_queries(eng, count, sizes.query_repeat)
             results["scale"][f"{label}_{count}"] = {"seeded": seeded, "queries": queries}
             _say(f"  inbox p95 {queries['inbox']['p95']:.2f} ms")
+
+        _say(f"migration: preview and migration of {sizes.migration_cases:,} cases (PostgreSQL)")
+        results["migration"] = migration_bench(
+            create_database(server), workdir / "migration", sizes.migration_cases
+        )
+        _say(f"  {results['migration']['preview_and_migrate_cases_per_s']:.1f} cases/s")
     return results
 
 

@@ -1,17 +1,18 @@
 """The two processes every contender runs: a one-task loop and the LTSA placement.
 
-The LTSA inputs are a happy path with valid data (as in
-`tests/processes/ltsa_driver.py`): a 30-year-old woman, single, formal sector
-to Taiwan, every desk passing on the first try.
+The LTSA inputs are a happy path with valid data: the sample applicant of
+`devtools/applicants.py` (a 30-year-old woman, single, formal sector to Taiwan),
+every desk passing on the first try.
 """
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 from typing import Any
 
 from bench.baselines import Input
+from devtools.applicants import documents, nik_for, pdf
+from devtools.applicants import registration as _registration
 
 __all__ = ["LOOP_BPMN", "LOOP_KEY", "LTSA_KEY", "PROCESSES", "loop_input", "ltsa_inputs"]
 
@@ -21,16 +22,10 @@ LOOP_BPMN = Path(__file__).resolve().parent / "loop.bpmn"
 LOOP_KEY = "bench_loop"
 LTSA_KEY = "ltsa_placement"
 
-_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-
 
 def loop_input(i: int, stop: bool = False) -> Input:
     """The loop's one user task, completed for iteration `i`."""
     return Input("task", "step", {"i": i, "stop": stop})
-
-
-def _pdf(name: str) -> dict[str, str]:
-    return {"name": name, "content_base64": base64.b64encode(_PDF).decode()}
 
 
 def _task(name: str, **data: Any) -> Input:
@@ -39,33 +34,17 @@ def _task(name: str, **data: Any) -> Input:
 
 def registration(serial: int = 1) -> dict[str, Any]:
     """Registration data; `serial` makes the NIK unique (born 1995-06-15, a woman)."""
-    return {
-        "full_name": f"Siti Aminah {serial}",
-        "birth_place": "Indramayu",
-        "birth_date": "1995-06-15",
-        "sex": "P",
-        "address_village": "Juntinyuat",
-        "address_district": "Indramayu",
-        "address_province": "Jawa Barat",
-        "phone": "081234567890",
-        "marital_status": "belum_kawin",
-        "parents_alive": "both",
-        "destination_country": "TW",
-        "sector": "formal",
-        "nik": f"321201550695{serial % 9999 + 1:04d}",
-    }
+    return _registration(
+        full_name=f"Siti Aminah {serial}",
+        nik=nik_for("1995-06-15", "P", serial=f"{serial % 9999 + 1:04d}"),
+    )
 
 
 def ltsa_inputs(serial: int = 1) -> list[Input]:
     """Every input of an LTSA case from registration to departure, desk by desk."""
     return [
         _task("registrasi", **registration(serial)),
-        _task(
-            "periksa_dokumen",
-            marital_status_letter=_pdf("status.pdf"),
-            consent_acknowledged_by="kepala_desa",
-            parent_consent=_pdf("ortu.pdf"),
-        ),
+        _task("periksa_dokumen", **documents()),
         _task("cetak_ak1", ak1_number="AK1-3212-0001", ak1_issued="2026-03-02"),
         _task("verifikasi_ektp", ektp_result="sesuai"),
         _task(
@@ -73,7 +52,7 @@ def ltsa_inputs(serial: int = 1) -> list[Input]:
             health_result="fit",
             health_exam_date="2026-03-03",
             health_facility="Sarkes Indramayu",
-            health_certificate=_pdf("sehat.pdf"),
+            health_certificate=pdf("sehat.pdf"),
         ),
         _task("penerbitan_paspor", passport_number="C1234567", passport_expiry="2031-03-01"),
         _task("penerbitan_skck", skck_number="SKCK/123/III/2026", skck_issued="2026-03-03"),
@@ -89,7 +68,7 @@ def ltsa_inputs(serial: int = 1) -> list[Input]:
             "uji_kompetensi",
             competence_passed=True,
             competence_test_date="2026-03-11",
-            competence_certificate=_pdf("kompetensi.pdf"),
+            competence_certificate=pdf("kompetensi.pdf"),
         ),
         _task("pencocokan_job_order", job_order_id="JO-TW-2026-17", employer_name="ACME Taipei"),
         Input("message", "job_order_verified", {"job_order_verified": True}),

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from cli.demo_complaints import seed_complaints
+from devtools.applicants import APPLICANTS, documents, registration
 from engine import Actor, CaseView, Conflict, Desk, Engine, EngineError, NotFound
 
 DEMO_PASSWORD = "ltsa-demo-2026"  # noqa: S105 - printed for the demo; never for production
@@ -54,54 +53,13 @@ def seed(eng: Engine, echo: Callable[[str], None] = print) -> None:
         echo(f"sample cases stopped early: {exc}")
 
 
-# A minimal real PDF, as an applicant's scanned letter would be.
-_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-
-APPLICANTS: list[dict[str, Any]] = [
-    {"full_name": "Siti Aminah", "birth_date": "1995-06-15", "sex": "P", "day": 55},
-    {"full_name": "Budi Santoso", "birth_date": "1992-01-20", "sex": "L", "day": 20},
-    {"full_name": "Dewi Lestari", "birth_date": "1998-09-03", "sex": "P", "day": 43},
-    {"full_name": "Agus Wijaya", "birth_date": "1990-12-11", "sex": "L", "day": 11},
-]
-
-
-def _pdf(name: str) -> dict[str, str]:
-    return {"name": name, "content_base64": base64.b64encode(_PDF).decode()}
-
-
-def _registration(person: dict[str, Any]) -> dict[str, Any]:
-    year, month, _ = person["birth_date"].split("-")
-    return {
-        "nik": f"321201{person['day']:02d}{month}{year[2:]}0001",
-        "full_name": person["full_name"],
-        "birth_place": "Indramayu",
-        "birth_date": person["birth_date"],
-        "sex": person["sex"],
-        "address_village": "Juntinyuat",
-        "address_district": "Indramayu",
-        "address_province": "Jawa Barat",
-        "phone": "081234567890",
-        "marital_status": "belum_kawin",
-        "parents_alive": "both",
-        "destination_country": "TW",
-        "sector": "formal",
-    }
-
-
-def _advance(eng: Engine, person: dict[str, Any], steps: int) -> CaseView:
+def _advance(eng: Engine, person: dict[str, str], steps: int) -> CaseView:
     """Start a case and take it `steps` desks along the happy path."""
     clerk = Actor("petugas.disnaker", "officer", ("disnaker",))
     case = eng.start("ltsa_placement", {}, clerk)
     inputs = [
-        ("registrasi", _registration(person)),
-        (
-            "periksa_dokumen",
-            {
-                "marital_status_letter": _pdf("status.pdf"),
-                "parent_consent": _pdf("izin_orang_tua.pdf"),
-                "consent_acknowledged_by": "kepala_desa",
-            },
-        ),
+        ("registrasi", registration(**person)),
+        ("periksa_dokumen", documents()),
         (
             "cetak_ak1",
             {

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
+from cli.migrate import migrate
 from cli.scenarios import scenario_files
 from cli.scenarios import test as scenario_test
 from engine import (
@@ -590,6 +591,7 @@ def demo() -> None:
 
 
 main.add_command(scenario_test)
+main.add_command(migrate)
 
 from cli.offices import office  # noqa: E402  (registers `ltsa office`)
 

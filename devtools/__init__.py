@@ -1,1 +1,1 @@
-"""Development helpers shared by the tests and the benchmarks (not shipped)."""
+"""Development helpers shared by the tests, the benchmarks and the demo (`ltsa demo`)."""

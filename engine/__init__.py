@@ -22,6 +22,7 @@ from engine.errors import (
 )
 from engine.journal import EventKind, JournalEvent
 from engine.logins import Logins, SignIn
+from engine.migration_plan import CaseImpact
 from engine.offices import DEFAULT_OFFICE, Office, Offices
 from engine.public import CaseProgress, ComplaintStatus, LinkedComplaint, PublicDesk
 from engine.requirements import Requirements
@@ -48,6 +49,7 @@ __all__ = [
     "DEFAULT_OFFICE",
     "DESK_LABELS",
     "Actor",
+    "CaseImpact",
     "CaseReplay",
     "CaseNotActive",
     "CaseProgress",

@@ -1,5 +1,8 @@
 """The auditor's tools: verify, replay, what-if, signed checkpoints and exports.
 
+The checks themselves, and the verdict types, are in `engine.verdicts`; this module
+reads the database, holds the signing key and writes the signed records.
+
 Verification recomputes each case's hash chain, checks the case row and the
 latest signed checkpoint against it, and replays the journal from the stored
 definition version, comparing the state digest after every event. A journal
@@ -12,31 +15,36 @@ import base64
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.definitions import ProcessBundle, SourceFile, parse_bundle
+from engine.definitions import ProcessBundle
 from engine.errors import EngineError, NotFound, known_id
-from engine.journal import (
-    GENESIS_HASH,
-    EventKind,
-    JournalEvent,
-    canonical_json,
-    event_hash,
-    sha256_hex,
-)
+from engine.journal import JournalEvent, canonical_json, sha256_hex
 from engine.reading import event_from_row
 from engine.state import CaseState, LoadedVersion
 from engine.store.db import Database
 from engine.store.models import CaseRow, DefinitionFile, EventRow, ProcessVersionRow, SnapshotRow
+from engine.transplant import Loader, Replayer, versions_run
+from engine.verdicts import (
+    EXPORT_FORMAT,
+    CaseReplay,
+    Divergence,
+    Verification,
+    chain_problems,
+    checkpoint_problems,
+    differences,
+    replay_problems,
+    signature_ok,
+    verify_export,
+    what_if,
+)
 
 __all__ = [
     "Auditor",
@@ -44,128 +52,10 @@ __all__ = [
     "Divergence",
     "Verification",
     "verify_export",
+    "what_if",
 ]
 
-EXPORT_FORMAT = "ltsa-case-export/1"
 CHECKPOINT_FORMAT = "ltsa-checkpoint/1"
-
-
-@dataclass(frozen=True)
-class Verification:
-    """The verdict on one case's history."""
-
-    case_id: int
-    intact: bool
-    first_bad_event: int | None = None
-    problems: tuple[str, ...] = ()
-    events: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-able form."""
-        return {
-            "case_id": self.case_id,
-            "intact": self.intact,
-            "first_bad_event": self.first_bad_event,
-            "problems": list(self.problems),
-            "events": self.events,
-        }
-
-
-@dataclass(frozen=True)
-class Divergence:
-    """Where replaying against another version first behaved differently."""
-
-    seq: int
-    reason: str
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class CaseReplay:
-    """The state of a case after event `seq`, and what changed at that event."""
-
-    case_id: int
-    seq: int
-    events: int
-    event: dict[str, Any] | None
-    status: str
-    data: dict[str, Any]
-    changed: dict[str, dict[str, Any]]
-    ready_tasks: tuple[str, ...]
-    path: tuple[str, ...]
-    active: tuple[str, ...]
-    version: int
-    against: int | None = None
-    divergence: Divergence | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-able form."""
-        return {
-            "case_id": self.case_id,
-            "seq": self.seq,
-            "events": self.events,
-            "event": self.event,
-            "status": self.status,
-            "data": self.data,
-            "changed": self.changed,
-            "ready_tasks": list(self.ready_tasks),
-            "path": list(self.path),
-            "active": list(self.active),
-            "version": self.version,
-            "against": self.against,
-            "divergence": None
-            if self.divergence is None
-            else {
-                "seq": self.divergence.seq,
-                "reason": self.divergence.reason,
-                "details": self.divergence.details,
-            },
-        }
-
-
-def _chain_problems(case_id: int, events: Sequence[JournalEvent]) -> tuple[int | None, list[str]]:
-    """Check numbering and hashes; return the first bad seq and the problems."""
-    previous = GENESIS_HASH
-    for position, event in enumerate(events, start=1):
-        if event.case_id != case_id:
-            return position, [f"event {position} belongs to case {event.case_id}"]
-        if event.seq != position:
-            return position, [f"event {position} is numbered {event.seq} (deleted or reordered)"]
-        if event.prev_hash != previous:
-            return position, [f"event {position} does not follow event {position - 1}"]
-        if event_hash(event.prev_hash, event.content()) != event.hash:
-            return position, [f"event {position} was altered after it was written"]
-        previous = event.hash
-    return None, []
-
-
-def _replay_problems(
-    bundle: ProcessBundle, events: Sequence[JournalEvent]
-) -> tuple[int | None, list[str], CaseState | None]:
-    """Replay every event from scratch; the first digest mismatch is reported."""
-    state = CaseState.new(bundle)
-    for event in events:
-        try:
-            state.apply(event.kind, event.recorded_at, event.task_ref, event.payload)
-        except EngineError as exc:
-            return event.seq, [f"event {event.seq} does not replay: {exc}"], None
-        if state.digest() != event.state_digest:
-            return event.seq, [f"event {event.seq}: replayed state differs from the record"], None
-    return None, [], state
-
-
-def _differences(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Changed fields; a field that was (or became) absent says so, unlike one set to null."""
-    changed: dict[str, dict[str, Any]] = {}
-    for key in sorted(set(before) | set(after)):
-        if key not in before or key not in after or before[key] != after[key]:
-            change = {"before": before.get(key), "after": after.get(key)}
-            if key not in before:
-                change["absent"] = "before"
-            elif key not in after:
-                change["absent"] = "after"
-            changed[key] = change
-    return changed
 
 
 class Auditor:
@@ -183,6 +73,29 @@ class Auditor:
 
     def _bundle_for(self, session: Session, version_id: int) -> ProcessBundle:
         return self._loaded_for(session, version_id).bundle
+
+    def loader(self, session: Session, key: str) -> Loader:
+        """Versions of process `key` by number, as a replay across migrations needs them."""
+        cache: dict[int, LoadedVersion] = {}
+
+        def load(version: int) -> LoadedVersion:
+            if version not in cache:
+                row_id = session.scalars(
+                    select(ProcessVersionRow.id).where(
+                        ProcessVersionRow.key == key, ProcessVersionRow.version == version
+                    )
+                ).first()
+                if row_id is None:
+                    raise NotFound(f"{key} version {version} is not deployed")
+                cache[version] = self._loaded_for(session, row_id)
+            return cache[version]
+
+        return load
+
+    def _version_number(self, session: Session, version_id: int) -> int:
+        row = session.get(ProcessVersionRow, version_id)
+        assert row is not None
+        return row.version
 
     # --- keys and checkpoints ------------------------------------------------
 
@@ -252,7 +165,7 @@ class Auditor:
             return None
         for path in sorted(folder.glob("*.json"), reverse=True):
             document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-            if _signature_ok(document, self.public_key_pem()):
+            if signature_ok(document, self.public_key_pem()):
                 return document
             raise EngineError(f"checkpoint {path.name} has a bad signature")
         return None
@@ -273,14 +186,18 @@ class Auditor:
                     return Verification(case_id, False, 1, ("the case was deleted",))
                 raise NotFound(f"case {case_id} does not exist")
             events = self._events(session, case_id)
-            bad, problems = _chain_problems(case_id, events)
+            bad, problems = chain_problems(case_id, events)
             if bad is None:
                 bad, problems = self._row_problems(case, events)
             if bad is None and checkpoint is not None:
-                bad, problems = _checkpoint_problems(case_id, events, checkpoint)
+                bad, problems = checkpoint_problems(case_id, events, checkpoint)
             if bad is None:
                 bundle = self._bundle_for(session, case.process_version_id)
-                bad, problems, state = _replay_problems(bundle, events)
+                bad, problems, state = replay_problems(
+                    self.loader(session, case.process_key),
+                    self._version_number(session, case.process_version_id),
+                    events,
+                )
                 if bad is None and state is not None:
                     bad, problems = self._snapshot_problems(session, case, bundle, events)
             return Verification(case_id, bad is None, bad, tuple(problems), len(events))
@@ -357,9 +274,8 @@ class Auditor:
             if case is None:
                 raise NotFound(f"case {case_id} does not exist")
             events = self._events(session, case_id)
-            version = session.get(ProcessVersionRow, case.process_version_id)
-            assert version is not None
-            bundle = self._bundle_for(session, case.process_version_id)
+            loader = self.loader(session, case.process_key)
+            first = self._version_number(session, case.process_version_id)
             other = None
             if against is not None:
                 row = session.scalars(
@@ -371,15 +287,16 @@ class Auditor:
                 if row is None:
                     raise NotFound(f"{case.process_key} version {against} is not deployed")
                 other = self._bundle_for(session, row.id)
-        last = len(events) if to is None else to
-        if not 0 <= last <= len(events):
-            raise NotFound(f"case {case_id} has events 1 to {len(events)}, not {last}")
-        state = CaseState.new(bundle)
-        before: dict[str, Any] = {}
-        for event in events[:last]:
-            before = state.data()
-            state.apply(event.kind, event.recorded_at, event.task_ref, event.payload)
-        divergence = _what_if(bundle, other, events) if other is not None else None
+            last = len(events) if to is None else to
+            if not 0 <= last <= len(events):
+                raise NotFound(f"case {case_id} has events 1 to {len(events)}, not {last}")
+            replayer = Replayer(loader, first)
+            before: dict[str, Any] = {}
+            for event in events[:last]:
+                before = replayer.state.data() if replayer.state is not None else {}
+                replayer.feed(event)
+            divergence = what_if(loader, first, other, events) if other is not None else None
+            state = replayer.state or CaseState.new(loader(first).bundle)
         return CaseReplay(
             case_id=case_id,
             seq=last,
@@ -387,11 +304,11 @@ class Auditor:
             event=events[last - 1].to_dict() if last else None,
             status=state.status,
             data=state.data(),
-            changed=_differences(before, state.data()) if last else {},
+            changed=differences(before, state.data()) if last else {},
             ready_tasks=tuple(t.ref for t in state.ready_tasks()),
             path=tuple(state.path()),
             active=tuple(state.active_elements()),
-            version=version.version,
+            version=replayer.version,
             against=against,
             divergence=divergence,
         )
@@ -407,12 +324,20 @@ class Auditor:
                 raise NotFound(f"case {case_id} does not exist")
             version = session.get(ProcessVersionRow, case.process_version_id)
             assert version is not None
-            files = {}
-            for entry in version.files:
-                stored = session.get(DefinitionFile, entry["sha256"])
-                assert stored is not None
-                files[entry["name"]] = base64.b64encode(stored.content).decode()
-            events = [e.to_dict() for e in self._events(session, case_id)]
+            files = _encoded_files(session, version)
+            journal = self._events(session, case_id)
+            events = [e.to_dict() for e in journal]
+            ran_on = versions_run(journal)
+            earlier = {}
+            if len(ran_on) > 1:  # a migrated case: every version it ran on, for offline replay
+                for number in ran_on:
+                    row = session.scalars(
+                        select(ProcessVersionRow).where(
+                            ProcessVersionRow.key == case.process_key,
+                            ProcessVersionRow.version == number,
+                        )
+                    ).one()
+                    earlier[str(number)] = _encoded_files(session, row)
         documents = sorted(
             {
                 value["sha256"]
@@ -435,118 +360,15 @@ class Auditor:
             "events": events,
             "documents": documents,
         }
+        if earlier:
+            document["versions"] = earlier
         return self._sign(document)
 
 
-def _signature_ok(document: dict[str, Any], expected_key: str | None = None) -> bool:
-    body = {k: v for k, v in document.items() if k not in ("public_key", "signature")}
-    try:
-        key = serialization.load_pem_public_key(document["public_key"].encode())
-        if not isinstance(key, Ed25519PublicKey):
-            return False
-        if expected_key is not None and document["public_key"].strip() != expected_key.strip():
-            return False
-        key.verify(base64.b64decode(document["signature"]), canonical_json(body))
-    except (KeyError, ValueError, TypeError, InvalidSignature):
-        return False
-    return True
-
-
-def _checkpoint_problems(
-    case_id: int, events: Sequence[JournalEvent], checkpoint: dict[str, Any]
-) -> tuple[int | None, list[str]]:
-    head = checkpoint["cases"].get(str(case_id))
-    if head is None:
-        return None, []
-    length, head_hash = int(head[0]), str(head[1])
-    if len(events) < length:
-        return len(events) + 1, [
-            f"the checkpoint of {checkpoint['created_at']} saw {length} events; "
-            f"{length - len(events)} are missing at the end"
-        ]
-    if events[length - 1].hash != head_hash:
-        return length, [f"event {length} differs from the signed checkpoint"]
-    return None, []
-
-
-def _what_if(
-    original: ProcessBundle, other: ProcessBundle, events: Sequence[JournalEvent]
-) -> Divergence | None:
-    """Feed the same inputs to both versions; report the first event that differs."""
-    live, alternative = CaseState.new(original), CaseState.new(other)
-    for event in events:
-        live.apply(event.kind, event.recorded_at, event.task_ref, event.payload)
-        try:
-            alternative.apply(event.kind, event.recorded_at, event.task_ref, event.payload)
-        except EngineError as exc:
-            return Divergence(
-                event.seq,
-                f"event {event.seq} ({event.kind}) cannot happen on the other version: {exc}",
-                {"task_ref": event.task_ref},
-            )
-        ours, theirs = live.projection(), alternative.projection()
-        if ours != theirs:
-            return Divergence(event.seq, _explain(ours, theirs), _detail(ours, theirs))
-    return None
-
-
-def _detail(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
-    our_tasks, their_tasks = (
-        {t[0]: t[1] for t in ours["tasks"]},
-        {t[0]: t[1] for t in theirs["tasks"]},
-    )
-    return {
-        "status": {"recorded": ours["status"], "other": theirs["status"]},
-        "data": _differences(ours["data"], theirs["data"]),
-        "tasks_only_recorded": sorted(set(our_tasks) - set(their_tasks)),
-        "tasks_only_other": sorted(set(their_tasks) - set(our_tasks)),
-        "tasks_in_other_state": sorted(
-            ref for ref in set(our_tasks) & set(their_tasks) if our_tasks[ref] != their_tasks[ref]
-        ),
-    }
-
-
-def _explain(ours: dict[str, Any], theirs: dict[str, Any]) -> str:
-    detail = _detail(ours, theirs)
-    parts = []
-    if ours["status"] != theirs["status"]:
-        parts.append(f"the case would be {theirs['status']} instead of {ours['status']}")
-    if detail["tasks_only_other"]:
-        parts.append("tasks that would exist: " + ", ".join(detail["tasks_only_other"]))
-    if detail["tasks_only_recorded"]:
-        parts.append("tasks that would not exist: " + ", ".join(detail["tasks_only_recorded"]))
-    if detail["data"]:
-        parts.append("data that would differ: " + ", ".join(detail["data"]))
-    return "; ".join(parts) or "the state would differ"
-
-
-def verify_export(document: dict[str, Any], expected_key: str | None = None) -> Verification:
-    """Verify an exported case history without any database."""
-    case_id = int(document.get("case", {}).get("id", 0))
-    if document.get("format") != EXPORT_FORMAT:
-        return Verification(case_id, False, None, ("not an LTSA case export",))
-    if not _signature_ok(document, expected_key):
-        return Verification(case_id, False, None, ("the export's signature does not verify",))
-    events = [
-        JournalEvent(
-            case_id=e["case_id"],
-            seq=e["seq"],
-            kind=EventKind(e["kind"]),
-            recorded_at=datetime.fromisoformat(e["recorded_at"]),
-            actor=e["actor"],
-            desk=e["desk"],
-            task_ref=e["task_ref"],
-            payload=e["payload"],
-            state_digest=e["state_digest"],
-            prev_hash=e["prev_hash"],
-            hash=e["hash"],
-            format_version=e["format_version"],
-        )
-        for e in document["events"]
-    ]
-    bad, problems = _chain_problems(case_id, events)
-    if bad is None:
-        files = [SourceFile(n, base64.b64decode(c)) for n, c in document["definitions"].items()]
-        bundle = parse_bundle(document["case"]["process"], files)
-        bad, problems, _ = _replay_problems(bundle, events)
-    return Verification(case_id, bad is None, bad, tuple(problems), len(events))
+def _encoded_files(session: Session, version: ProcessVersionRow) -> dict[str, str]:
+    files = {}
+    for entry in version.files:
+        stored = session.get(DefinitionFile, entry["sha256"])
+        assert stored is not None
+        files[entry["name"]] = base64.b64encode(stored.content).decode()
+    return files

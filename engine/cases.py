@@ -3,6 +3,8 @@
 Inputs are checked here (who may give them, form validation, data limits)
 and then applied by `engine.writing.Writer`, the one write path; reads go to
 `engine.reading.Reader`, definitions to `engine.registry.Registry`.
+
+Over 400 lines: the facade is every public engine method in one place, each a thin delegation.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from engine.errors import (
 )
 from engine.idempotency import Request
 from engine.journal import EventKind, JournalEvent
+from engine.migration import Migrator
+from engine.migration_plan import CaseImpact
 from engine.offices import DEFAULT_OFFICE, Offices
 from engine.reading import Reader, form_key
 from engine.recording import task_for_input
@@ -79,6 +83,7 @@ class Engine:
         self.auditor = Auditor(self.db, self.data_dir, self.registry.loaded)
         self.writer = Writer(self.db, self.clock, self.registry, self.reader, self.snapshot_every)
         self.deployments = Deployments(self.db, self.clock, self.registry, _scratch_engine)
+        self.migrator = Migrator(self.db, self.clock, self.registry, self.writer, self.auditor)
 
     @classmethod
     def from_env(cls, clock: Clock | None = None) -> Engine:
@@ -413,6 +418,41 @@ class Engine:
     def dashboard(self, office: str, start: datetime, end: datetime) -> OfficeFigures | None:
         """An office's dashboard figures for the period [start, end); None for no such office."""
         return office_figures(self.db, office, start, end)
+
+    # --- migration: running cases onto another version (engine/migration.py) ----------
+
+    def preview_migration(
+        self, key: str, to: int, actor: Actor, **options: Any
+    ) -> Iterator[CaseImpact]:
+        """Impact of version `to` on every active case of `key` on another version, streamed.
+
+        Options: `from_version`, `cases`, `mapping`, `after` (a case id: the next page).
+        Raises when called, before any case is judged: Forbidden (designers and
+        admins only), NotFound or ValidationFailed (process, version, case, mapping).
+        """
+        return self.migrator.preview(self.migrator.plan(actor, key, to, **options))
+
+    def migrate(
+        self,
+        key: str,
+        to: int,
+        actor: Actor,
+        *,
+        previewed: Mapping[int, int] | None = None,
+        **options: Any,
+    ) -> Iterator[CaseImpact]:
+        """Move the cases that would have run identically (or that `mapping` places), streamed.
+
+        Each case moves in its own transaction, proven again on its journal as it
+        is then; the others are yielded with their verdict, unchanged. `previewed`:
+        case id -> the revision a preview judged. Options and errors as the preview's.
+        """
+        plan = self.migrator.plan(actor, key, to, **options)
+        return self.migrator.migrate(plan, actor, dict(previewed or {}))
+
+    def compare_versions(self, key: str, old: int, new: int) -> dict[str, Any]:
+        """Elements `new` adds, removes and changes against `old`, and both versions' elements."""
+        return self.migrator.compare(key, old, new)
 
     # --- audit ---------------------------------------------------------------------
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from engine.definitions import BPMN_NS, SourceFile
+from engine.checks import BPMN_NS
+from engine.definitions import SourceFile
 from engine.scenario_report import ProcessCoverage
 from engine.xmlsafe import XmlRefused, parse_definition_xml
 

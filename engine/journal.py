@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -92,6 +92,11 @@ class JournalEvent:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able form, hash fields included."""
         return {**self.content(), "prev_hash": self.prev_hash, "hash": self.hash}
+
+    def chained(self, prev_hash: str) -> JournalEvent:
+        """This event placed after `prev_hash`: the same content, its chain hash recomputed."""
+        linked = replace(self, prev_hash=prev_hash, hash="")
+        return replace(linked, hash=event_hash(prev_hash, linked.content()))
 
 
 def event_hash(prev_hash: str, content: dict[str, Any]) -> str:

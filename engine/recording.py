@@ -116,7 +116,7 @@ _CLOSE_TASK = _close(
     state=bindparam("p_new_state"),
     completed_at=bindparam("p_at"),
     completed_by=bindparam("p_by"),
-)
+).returning(_tasks.desk)
 _INSERT_TASK = insert(_TASKS).returning(_tasks.id)
 _NEW_TASK_NULLS = {"assignee": None, "due_at": None, "completed_at": None, "completed_by": None}
 _MOVE_TIMER = (
@@ -309,7 +309,6 @@ def _project(
     after = Outstanding.of(state)
     closed = []
     for ref in sorted(before.ready - after.ready):
-        count(counts, f"queue|{loaded.bundle.desks.get(form_key(ref)) or '-'}", -1)
         done = given.kind is EventKind.TASK_COMPLETED and ref == given.task_ref
         closed.append(
             {
@@ -320,8 +319,10 @@ def _project(
                 "p_by": given.actor.name if done else None,
             }
         )
-    if closed:
-        connection.execute(_CLOSE_TASK, closed)
+    for closing in closed:  # the desk as stored: a migration may have moved the task
+        gone = connection.execute(_CLOSE_TASK, closing).first()
+        if gone is not None:
+            count(counts, f"queue|{gone.desk or '-'}", -1)
     ready = state.ready_tasks()
     new_tasks = [t for t in ready if t.ref not in before.ready]
     rows = [

@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import forms
-from engine.definitions import BPMN_NS, ProcessBundle, SourceFile
+from engine.checks import BPMN_NS
+from engine.definitions import ProcessBundle, SourceFile
 from engine.desks import Desk
 from engine.scenario_files import Expectation, Scenario
 from engine.scenario_report import ScenarioFileError

@@ -30,7 +30,8 @@ from engine.views import Actor, CaseView, DeployedProcess, Role, TaskView
 
 __all__ = ["ScratchEngine", "run_scenario_files"]
 
-ACTOR = Actor("scenario", Role.OFFICER, tuple(d.value for d in Desk))
+ACTOR = Actor("scenario", Role.OFFICER, tuple(d.value for d in Desk if d != Desk.KEPALA))
+HEAD = Actor("scenario_kepala", Role.KEPALA)  # the head of the office works the `kepala` lane
 MAX_TIMER_ROUNDS = 1000
 
 
@@ -193,7 +194,8 @@ class _Run:
             )
         task = self.engine.get_task(ready[0].id)
         data = self.data_for(step, task.form, case)
-        return self.engine.complete_task(task.id, data, ACTOR, locale="en")
+        actor = HEAD if task.desk == Desk.KEPALA else ACTOR
+        return self.engine.complete_task(task.id, data, actor, locale="en")
 
     def data_for(self, step: Step, form: forms.Form | None, case: CaseView) -> dict[str, Any]:
         """The step's data as the form takes it, with required fields it omits filled in."""
@@ -231,8 +233,8 @@ class _Run:
         if self.case_id is None:
             return
         state = self.engine.workflow_state(self.case_id)
-        self.flows.update(state.flows_taken())  # also the way into the tasks still waiting
-        self.nodes.update(state.elements_reached())  # finished (a boundary event: fired)
+        self.flows.update(state.trail.flows_taken())  # also the way into the tasks still waiting
+        self.nodes.update(state.trail.elements_reached())  # finished (a boundary event: fired)
         case = self.engine.get_case(self.case_id)
         if case.status == "active":  # its timers must not fire in later scenarios
             self.engine.withdraw(self.case_id, "scenario ended", ACTOR)
@@ -269,6 +271,8 @@ def _mismatches(expect: Expectation, case: CaseView) -> list[str]:
         if set(ready) != set(expect.tasks):
             problems.append(f"tasks [{', '.join(expect.tasks)}], got [{', '.join(ready)}]")
     for name, wanted in (expect.data or {}).items():
+        if wanted is None and case.data.get(name) is None:
+            continue  # null: the field has no value (never given, or cleared)
         if name not in case.data:
             problems.append(f"data {name} = {_show(wanted)}, got nothing (not set)")
         elif not _same(case.data[name], wanted):

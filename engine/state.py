@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import (
-    CatchingEvent,
-)
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.exceptions import WorkflowException
@@ -29,9 +25,10 @@ from engine import sandbox
 from engine.clock import applying_input_at, input_time
 from engine.definitions import ProcessBundle
 from engine.errors import Conflict, EngineError
-from engine.flows import flow_into
+from engine.flows import Trail
 from engine.journal import EventKind, canonical_json, sha256_hex
 from engine.spiff import external_message, iter_all_tasks, serializer, state_to_dict
+from engine.tree import all_task_ids, describe, due_time, has_timers, is_tracked, prune_tree
 
 __all__ = ["CaseState", "LoadedVersion", "ProcessError", "ReadyTask", "WaitingTimer"]
 
@@ -63,11 +60,6 @@ MAX_STEPS_PER_INPUT = 10_000
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 _LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 _FLOWS_TO = _LIVE | TaskState.COMPLETED | TaskState.CANCELLED
-
-
-def _is_tracked(task: Task) -> bool:
-    spec = task.task_spec
-    return isinstance(spec, (UserTask, CatchingEvent))
 
 
 @dataclass(frozen=True)
@@ -107,11 +99,7 @@ class CaseState:
     withdraw_reason: str | None = None
     final_data: dict[str, Any] | None = None
     timezone: str = DEFAULT_TIMEZONE
-    visited: list[str] = field(default_factory=list)
-    # coverage, qualified by process id (element ids repeat across processes):
-    # "process:source>target" flows taken, "process:element" elements finished
-    flows: list[str] = field(default_factory=list)
-    reached: list[str] = field(default_factory=list)
+    trail: Trail = field(default_factory=Trail)
     _scan: _Scan | None = field(default=None, repr=False, compare=False)
     _timers: bool | None = field(default=None, repr=False, compare=False)
 
@@ -144,9 +132,7 @@ class CaseState:
                 "withdraw_reason": self.withdraw_reason,
                 "final_data": self.final_data,
                 "timezone": self.timezone,
-                "visited": self.visited,
-                "flows": self.flows,
-                "reached": self.reached,
+                **self.trail.to_dict(),
             },
             separators=(",", ":"),
         )
@@ -167,9 +153,7 @@ class CaseState:
             rejection_reason=raw["rejection_reason"],
             withdraw_reason=raw["withdraw_reason"],
             final_data=raw.get("final_data"),
-            visited=list(raw.get("visited", [])),
-            flows=list(raw.get("flows", [])),
-            reached=list(raw.get("reached", [])),
+            trail=Trail.from_dict(raw),
         )
         state._use_timezone(raw.get("timezone", DEFAULT_TIMEZONE))
         return state
@@ -190,32 +174,16 @@ class CaseState:
         live: list[tuple[str, Task]] = []
         data: dict[str, Any] = {}
         unfinished = False
-        visited = set(self.visited)
-        flows = set(self.flows)
-        reached = set(self.reached)
         for task in iter_all_tasks(self.workflow):
             state = task.state
             if state & _FLOWS_TO:
-                flow = flow_into(task)
-                if flow is not None and flow not in flows:
-                    flows.add(flow)
-                    self.flows.append(flow)
+                self.trail.note(task, completed=state == TaskState.COMPLETED)
             if state & TaskState.NOT_FINISHED_MASK:
                 unfinished = True
                 if state & _LIVE:
                     data.update(task.data)
-                    if state & (TaskState.READY | TaskState.WAITING) and _is_tracked(task):
+                    if state & (TaskState.READY | TaskState.WAITING) and is_tracked(task):
                         live.append((self._ref_for(task, assign), task))
-            elif state == TaskState.COMPLETED:
-                element_id = getattr(task.task_spec, "bpmn_id", None)
-                if element_id and element_id not in visited:
-                    visited.add(element_id)
-                    self.visited.append(element_id)
-                if element_id:
-                    node = f"{task.workflow.spec.name}:{element_id}"
-                    if node not in reached:
-                        reached.add(node)
-                        self.reached.append(node)
         data.pop("data_objects", None)
         return _Scan([(r, t) for r, t in live if r], data, unfinished)
 
@@ -228,6 +196,11 @@ class CaseState:
             self.counters[name] = count
             ref = self.refs[key] = f"{name}#{count}"
         return ref or ""
+
+    def rescan(self) -> None:
+        """Look at the workflow afresh after it was rebuilt (a migration moved it)."""
+        self._scan = self._rescan(assign=True)
+        self._timers = None
 
     def ready_tasks(self) -> list[ReadyTask]:
         """User tasks that wait for a desk, in a stable order."""
@@ -247,16 +220,9 @@ class CaseState:
         for ref, task in self._scanned().live:
             if task.state != TaskState.WAITING:
                 continue
-            value = task._get_internal_data("event_value")
-            if isinstance(value, str):
-                due = datetime.fromisoformat(value)
-            elif isinstance(value, dict) and "next" in value:
-                due = datetime.fromisoformat(value["next"])
-            else:
-                continue
-            if due.tzinfo is None:
-                due = due.replace(tzinfo=UTC)
-            timers.append(WaitingTimer(ref, due.astimezone(UTC)))
+            due = due_time(task)
+            if due is not None:
+                timers.append(WaitingTimer(ref, due))
         return timers
 
     def find(self, ref: str) -> Task:
@@ -301,20 +267,7 @@ class CaseState:
 
     def path(self) -> list[str]:
         """BPMN element ids the case has passed through (for the diagram)."""
-        return list(self.visited)
-
-    def flows_taken(self) -> list[tuple[str, str, str]]:
-        """(process, source, target) ids of the sequence flows the case has taken."""
-        taken = []
-        for entry in self.flows:
-            process, _, pair = entry.rpartition(":")
-            source, _, target = pair.partition(">")
-            taken.append((process, source, target))
-        return taken
-
-    def elements_reached(self) -> list[tuple[str, str]]:
-        """(process, element) ids of the elements the case has finished."""
-        return [(entry.rpartition(":")[0], entry.rpartition(":")[2]) for entry in self.reached]
+        return list(self.trail.visited)
 
     def active_elements(self) -> list[str]:
         """BPMN element ids of the tasks and events the case waits on."""
@@ -348,9 +301,9 @@ class CaseState:
                 sandbox.SandboxLimitExceeded,
                 sandbox.ExpressionRejected,
             ) as exc:
-                raise ProcessError(_describe(exc)) from exc
+                raise ProcessError(describe(exc)) from exc
             except (KeyError, TypeError, ValueError, NameError, ZeroDivisionError) as exc:
-                raise ProcessError(_describe(exc)) from exc
+                raise ProcessError(describe(exc)) from exc
             self._scan = self._rescan(assign=True)
             self._update_status()
             if self.status == "active":
@@ -411,7 +364,7 @@ class CaseState:
 
     def _has_timers(self) -> bool:
         if self._timers is None:
-            self._timers = _has_timers(self.workflow)
+            self._timers = has_timers(self.workflow)
         return self._timers
 
     def _prune(self) -> None:
@@ -424,21 +377,15 @@ class CaseState:
         finished and out of every pending join's reach; its inputs stay in
         the journal, and the path it took is kept in `visited`.
         """
-        pruned = [_prune_tree(w) for w in (self.workflow, *self.workflow.subprocesses.values())]
+        pruned = [prune_tree(w) for w in (self.workflow, *self.workflow.subprocesses.values())]
         if not any(pruned):
             return
-        present = self._all_task_ids()
+        present = all_task_ids(self.workflow)
         for task_id in [k for k in self.refs if UUID(k) not in present]:
             del self.refs[task_id]
         for parent_id, subprocess in list(self.workflow.subprocesses.items()):
             if parent_id not in present and subprocess.is_completed():
                 del self.workflow.subprocesses[parent_id]
-
-    def _all_task_ids(self) -> set[Any]:
-        ids = set(self.workflow.tasks)
-        for subprocess in self.workflow.subprocesses.values():
-            ids.update(subprocess.tasks)
-        return ids
 
     def _update_status(self) -> None:
         if self.status != "active" or self._scanned().unfinished:
@@ -449,68 +396,3 @@ class CaseState:
             self.rejection_reason = str(reason)
         else:
             self.status = "completed"
-
-
-def _has_timers(workflow: BpmnWorkflow) -> bool:
-    """Whether the workflow's process (or one it calls) has a timer event."""
-    return any(
-        isinstance(getattr(task_spec, "event_definition", None), TimerEventDefinition)
-        for spec in (workflow.spec, *workflow.subprocess_specs.values())
-        for task_spec in spec.task_specs.values()
-    )
-
-
-def _prune_tree(workflow: Any) -> bool:
-    """Re-root a workflow's tree at the nearest finished common ancestor of its live tasks.
-
-    Returns whether anything was dropped.
-    """
-    tasks = workflow.tasks
-    unfinished = [task for task in tasks.values() if task.state & TaskState.NOT_FINISHED_MASK]
-    if not unfinished:
-        return False
-    chain: list[Task] = []
-    node = unfinished[0]
-    while node is not None:
-        chain.append(node)
-        node = tasks.get(node._parent)
-    chain.reverse()  # root first
-    # where each task's line to the root meets the chain (filled as walked, so O(tree))
-    meets = {task.id: position for position, task in enumerate(chain)}
-    lowest = len(chain) - 1
-    for task in unfinished[1:]:
-        path = []
-        node = task
-        while node.id not in meets:
-            path.append(node.id)
-            node = tasks[node._parent]
-        position = meets[node.id]
-        for task_id in path:
-            meets[task_id] = position
-        lowest = min(lowest, position)
-    while lowest > 0 and not chain[lowest].state & TaskState.FINISHED_MASK:
-        lowest -= 1
-    if lowest <= 1:
-        return False  # already directly under the root
-    root, keep = chain[0], chain[lowest]
-    kept: set[Any] = set()
-    stack = [keep]
-    while stack:
-        task = stack.pop()
-        kept.add(task.id)
-        stack.extend(child for child in map(tasks.get, task._children) if child is not None)
-    for task_id in [t for t in tasks if t not in kept and t != root.id]:
-        del tasks[task_id]
-    root._children = [keep.id]
-    keep._parent = root.id
-    if workflow.last_task is not None and workflow.last_task.id not in tasks:
-        workflow.last_task = None
-    return True
-
-
-def _describe(exc: BaseException) -> str:
-    task_spec = getattr(exc, "task_spec", None)
-    where = ""
-    if task_spec is not None:
-        where = f"{getattr(task_spec, 'bpmn_id', None) or task_spec.name}: "
-    return f"{where}{exc}"

@@ -6,6 +6,8 @@ new state digest, update the task projection and timers, and snapshot when
 due. Timers that came due are journaled first, each in its own transaction.
 States are cached per case and revision, so a desk's next click does not
 rebuild the workflow.
+
+Over 400 lines: one input's transaction (lock, apply, journal, retry, cache) reads best whole.
 """
 
 from __future__ import annotations

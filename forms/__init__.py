@@ -6,14 +6,15 @@ This module is the package's whole public API; nothing outside ``forms`` imports
 its submodules. Conventions for process designers are in ``forms/README.md``.
 """
 
-from forms.definition import check_spiff_form, form_from_spiff
+from forms.definition import check_spiff_form
 from forms.errors import FormDefinitionError, ValidationFailed
 from forms.fieldtypes import TYPES
 from forms.files import UploadedFile
+from forms.form import Form, form_from_spiff
 from forms.formats import FORMATS, Format, countries
 from forms.html import from_html_form, render_html
 from forms.messages import MESSAGES
-from forms.model import Field, Form
+from forms.model import Field
 
 __all__ = [
     "FORMATS",

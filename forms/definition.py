@@ -1,4 +1,4 @@
-"""Reading form declarations: SpiffWorkflow camunda forms and `Form.to_dict` data become `Form`s.
+"""Reading form declarations: camunda forms and `Form.to_dict` data become `Declaration`s.
 
 Every declaration passes through `build_form`, which collects all problems
 (unknown type, constraint or property, bad config, bad regex or condition)
@@ -18,7 +18,7 @@ from forms.errors import FormDefinitionError
 from forms.fieldtypes import TYPES, FieldType
 from forms.files import known_media_types
 from forms.formats import FORMATS
-from forms.model import Field, Form
+from forms.model import Declaration, Field
 
 FORMAT_VERSION = 1
 FIELD_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -47,7 +47,9 @@ class RawField:
     options: Sequence[tuple[str, str | None]] = ()
 
 
-def build_form(key: str | None, raws: Sequence[RawField]) -> tuple[Form, list[FormDefinitionError]]:
+def build_form(
+    key: str | None, raws: Sequence[RawField]
+) -> tuple[Declaration, list[FormDefinitionError]]:
     """Build a form from raw declarations; return it with every problem found.
 
     Fields with problems are left out of the returned form.
@@ -64,7 +66,7 @@ def build_form(key: str | None, raws: Sequence[RawField]) -> tuple[Form, list[Fo
         problems.extend(field_problems)
         if built is not None and not field_problems:
             fields.append(built)
-    return Form(key=key or None, fields=tuple(fields)), problems
+    return Declaration(key=key or None, fields=tuple(fields)), problems
 
 
 def build_field(raw: RawField) -> tuple[Field | None, list[FormDefinitionError]]:
@@ -232,8 +234,8 @@ def raw_fields_from_spiff(spiff_form: Any) -> list[RawField]:
     ]
 
 
-def form_from_spiff(spiff_form: Any) -> Form:
-    """Build a `Form` from a SpiffWorkflow camunda form; raise the first FormDefinitionError."""
+def declaration_from_spiff(spiff_form: Any) -> Declaration:
+    """Read a SpiffWorkflow camunda form; raise the first FormDefinitionError."""
     form, problems = build_form(spiff_form.key, raw_fields_from_spiff(spiff_form))
     if problems:
         raise problems[0]
@@ -253,7 +255,7 @@ def _default_text(value: Any) -> str | None:
     return str(value)
 
 
-def form_to_dict(form: Form) -> dict[str, Any]:
+def form_to_dict(form: Declaration) -> dict[str, Any]:
     """Return the declaration of ``form`` as JSON-able data (see `form_from_dict`)."""
     return {
         "version": FORMAT_VERSION,
@@ -273,7 +275,7 @@ def form_to_dict(form: Form) -> dict[str, Any]:
     }
 
 
-def form_from_dict(data: Mapping[str, Any]) -> Form:
+def form_from_dict(data: Mapping[str, Any]) -> Declaration:
     """Rebuild a form from `form_to_dict` output; raise FormDefinitionError if it is invalid."""
     try:
         if data["version"] != FORMAT_VERSION:

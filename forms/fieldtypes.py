@@ -11,7 +11,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from marshmallow import fields as mm
 
@@ -38,9 +38,7 @@ from forms.marshmallow_fields import (
     rule,
 )
 from forms.messages import Say
-
-if TYPE_CHECKING:
-    from forms.model import Field
+from forms.model import Field
 
 COMMON_CONSTRAINTS = frozenset({"required", "readonly"})
 COMMON_PROPERTIES = frozenset({"help", "help_en", "label_en", "visible_if"})

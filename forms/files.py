@@ -13,18 +13,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import filetype
 from marshmallow import ValidationError
 
 from forms.messages import Say
+from forms.model import Field
 
-if TYPE_CHECKING:
-    from forms.model import Field
-
-DEFAULT_ACCEPT = ("application/pdf", "image/jpeg", "image/png")
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 UNKNOWN_MEDIA_TYPE = "application/octet-stream"
 
 BASE64_PATTERN = r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?"

@@ -20,7 +20,7 @@ from forms.fieldtypes import TYPES
 from forms.files import UploadedFile, is_reference
 from forms.formats import countries
 from forms.messages import MESSAGES, normalize_locale
-from forms.model import Field, Form
+from forms.model import Declaration, Field
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def _field_view(field: Field, value: Any, errors: list[str], locale: str) -> Fie
 
 
 def render_html(
-    form: Form,
+    form: Declaration,
     *,
     values: Mapping[str, Any],
     errors: Mapping[str, list[str]] | None,
@@ -181,7 +181,7 @@ def render_html(
 
 
 def from_html_form(
-    form: Form,
+    form: Declaration,
     formdata: Any,
     files: Any,
     *,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from marshmallow import ValidationError
 from marshmallow import fields as mm
@@ -16,9 +16,7 @@ from marshmallow import fields as mm
 from forms.files import clean_upload, is_reference
 from forms.formats import FORMATS
 from forms.messages import Say
-
-if TYPE_CHECKING:
-    from forms.model import Field
+from forms.model import Field
 
 Validator = Callable[[Any], None]
 DATE_TEXT = "[0-9]{4}-[0-9]{2}-[0-9]{2}"

@@ -1,7 +1,8 @@
-"""The form model: `Field` and `Form`, immutable values built from a BPMN declaration.
+"""The form model: `Field` and `Declaration`, immutable values built from a BPMN declaration.
 
-`Form` is the entry point for everything a form does (validate, JSON Schema,
-serialisation); the work itself lives in the modules named after each job.
+The bottom of the package: it knows nothing of what is built on it. The field types
+(`fieldtypes`) sit above it, the generators (validation, JSON Schema, HTML, reading
+declarations) above those, and `Form` (`form.py`), their entry point, on top.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
-from forms import schema, validation
 from forms.conditions import Condition, parse_condition
-from forms.files import DEFAULT_ACCEPT, DEFAULT_MAX_BYTES
 from forms.messages import normalize_locale
+
+DEFAULT_ACCEPT = ("application/pdf", "image/jpeg", "image/png")
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,8 @@ class Field:
 
 
 @dataclass(frozen=True)
-class Form:
-    """A user task's form: its key and declared fields, in order."""
+class Declaration:
+    """A user task's form as declared: its key and fields, in order (`Form` adds the jobs)."""
 
     key: str | None
     fields: tuple[Field, ...]
@@ -97,44 +99,3 @@ class Form:
     def has_files(self) -> bool:
         """True when a field takes an upload (the HTML form needs multipart encoding)."""
         return any(f.type == "file" for f in self.fields)
-
-    def validate(
-        self,
-        data: Mapping[str, Any],
-        *,
-        current: Mapping[str, Any] | None = None,
-        locale: str = "id",
-    ) -> dict[str, Any]:
-        """Validate a submission and return the cleaned, JSON-native values.
-
-        Args:
-            data: The submitted values by field id (JSON types; see `from_html_form`
-                for browser submissions).
-            current: The case data before this submission: visibility conditions read
-                it, and an unchanged document reference must match it.
-            locale: Language of the error messages (``id`` or ``en``).
-
-        Returns:
-            The cleaned values of the submitted, visible fields; uploads as `UploadedFile`.
-
-        Raises:
-            ValidationFailed: With messages by field id.
-        """
-        return validation.validate(self, data, current=current or {}, locale=locale)
-
-    def json_schema(self, locale: str = "id") -> dict[str, Any]:
-        """Return a JSON Schema (draft 2020-12) that accepts what `validate` accepts."""
-        return schema.form_json_schema(self, locale)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the declaration as JSON-able data; `from_dict` reads it back."""
-        from forms.definition import form_to_dict  # definition builds Forms: import late
-
-        return form_to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Form:
-        """Rebuild a form from `to_dict` output; raise FormDefinitionError if it is invalid."""
-        from forms.definition import form_from_dict
-
-        return form_from_dict(data)

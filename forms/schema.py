@@ -7,12 +7,10 @@ the submission (the server reads those from the case).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from forms.fieldtypes import TYPES
-
-if TYPE_CHECKING:
-    from forms.model import Field, Form
+from forms.model import Declaration, Field
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -46,7 +44,7 @@ def field_json_schema(field: Field, locale: str) -> dict[str, Any]:
     return {**annotations, **fragment}
 
 
-def form_json_schema(form: Form, locale: str) -> dict[str, Any]:
+def form_json_schema(form: Declaration, locale: str) -> dict[str, Any]:
     """Return the JSON Schema of a submission of ``form``."""
     rules: list[dict[str, Any]] = []
     for field in form.fields:

@@ -12,24 +12,21 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError
 
 from forms.errors import FORM_ERRORS_KEY, ValidationFailed
 from forms.fieldtypes import TYPES
 from forms.messages import message
-
-if TYPE_CHECKING:
-    from forms.model import Form
-
+from forms.model import Declaration
 
 _SCHEMA_CACHE_SIZE = 512
-_schemas: OrderedDict[tuple[int, str, str], tuple[Form, Schema]] = OrderedDict()
+_schemas: OrderedDict[tuple[int, str, str], tuple[Declaration, Schema]] = OrderedDict()
 _schemas_lock = threading.Lock()
 
 
-def marshmallow_schema(form: Form, locale: str, current: Mapping[str, Any]) -> Schema:
+def marshmallow_schema(form: Declaration, locale: str, current: Mapping[str, Any]) -> Schema:
     """Return a marshmallow schema checking each declared field's type and constraints.
 
     ``current`` is the case data before the submission (a kept document reference
@@ -54,7 +51,7 @@ def marshmallow_schema(form: Form, locale: str, current: Mapping[str, Any]) -> S
     return schema
 
 
-def _build_schema(form: Form, locale: str, current: Mapping[str, Any]) -> Schema:
+def _build_schema(form: Declaration, locale: str, current: Mapping[str, Any]) -> Schema:
     declared = {
         field.id: TYPES[field.type].marshmallow_field(
             field, partial(message, locale, label=field.label_for(locale)), current.get(field.id)
@@ -66,7 +63,7 @@ def _build_schema(form: Form, locale: str, current: Mapping[str, Any]) -> Schema
 
 
 def validate(
-    form: Form, data: Mapping[str, Any], *, current: Mapping[str, Any], locale: str
+    form: Declaration, data: Mapping[str, Any], *, current: Mapping[str, Any], locale: str
 ) -> dict[str, Any]:
     """Validate ``data`` against ``form``; see `Form.validate`."""
     if not isinstance(data, Mapping):

@@ -16,6 +16,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from engine import Engine, Logins
+from web.app_engine import engine_of
 
 __all__ = ["create_app", "engine_of"]
 
@@ -77,6 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         dashboard,
         designer,
         designer_dmn,
+        migrations,
         printouts,
         public,
         tasks,
@@ -92,6 +94,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(printouts.bp)
+    app.register_blueprint(migrations.bp)
     api.init_app(app)
     errors.init_app(app)  # last: replaces flask-smorest's own handler
     return app
@@ -103,15 +106,6 @@ class Int64Converter(IntegerConverter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", 2**63 - 1)
         super().__init__(*args, **kwargs)
-
-
-def engine_of(app: Flask | None = None) -> Engine:
-    """The engine of `app` (default: the current app)."""
-    from flask import current_app
-
-    target = app or current_app
-    eng: Engine = target.extensions["ltsa_engine"]
-    return eng
 
 
 def _stored_secret(data_dir: Path) -> str:

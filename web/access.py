@@ -18,6 +18,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 from werkzeug.wrappers import Response
 
 from engine import Actor, Role, User
+from web.app_engine import engine_of
 
 __all__ = [
     "AUDITORS",
@@ -99,8 +100,6 @@ def me() -> WebUser:
 
 def office_case(case_id: int) -> None:
     """404 unless the signed-in user may see this case (national users see every office)."""
-    from web import engine_of
-
     if me().office is not None:
         engine_of().get_case(case_id, me().office)
 
@@ -138,8 +137,6 @@ def init_app(app: Flask) -> None:
 
 
 def _load_user(user_id: str) -> WebUser | None:
-    from web import engine_of
-
     if not user_id.isdigit():
         return None
     user = engine_of().users.by_id(int(user_id))
@@ -159,8 +156,6 @@ def _unauthorized() -> Response:
 
 def _authenticate_token() -> None:
     """Sign in this one request by its API token; the session is not touched."""
-    from web import engine_of
-
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from engine import Desk, Role, ValidationFailed
-from web import engine_of
 from web.access import allow, me
+from web.app_engine import engine_of
 from web.i18n import gettext
 
 __all__ = ["bp"]

@@ -12,8 +12,8 @@ from typing import Any
 from flask import Blueprint, render_template, request
 
 from engine import JournalEvent, Role
-from web import engine_of
 from web.access import AUDITORS, allow, me
+from web.app_engine import engine_of
 from web.cases import document_refs, element_of, show_value
 
 __all__ = ["bp"]

@@ -11,8 +11,8 @@ from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
 from engine import Logins, Role, SignIn
-from web import engine_of
 from web.access import EVERY_ROLE, WebUser, allow, me
+from web.app_engine import engine_of
 from web.i18n import LOCALES, gettext
 
 __all__ = ["bp"]

@@ -25,8 +25,8 @@ from flask import (
 )
 
 from engine import CaseView, Engine, EventKind, JournalEvent, Role
-from web import engine_of
 from web.access import AUDITORS, READERS, allow, me
+from web.app_engine import engine_of
 from web.i18n import gettext
 from web.printouts import DOCUMENTS
 from web.public import public_desk
@@ -108,16 +108,19 @@ def show(case_id: int) -> str:
 def diagram(case_id: int) -> Response:
     """The BPMN XML of the case's process version, with its path and active tasks.
 
-    ``?path=0`` leaves the path out, for pages that mark a past step themselves.
+    ``?path=0`` leaves the path out, for pages that mark a past step themselves;
+    ``?version=N`` gives another version's diagram (a migrated case ran on two).
     """
     eng = engine_of()
     case = eng.get_case(case_id, me().office)
     completed, active = path_of(eng, case) if request.args.get("path") != "0" else ([], [])
+    asked = request.args.get("version", "")
+    version = int(asked) if asked.isdigit() and len(asked) < 10 else case.version
     return jsonify(
         {
             "process": case.process_key,
-            "version": case.version,
-            "xml": diagram_xml(eng, case.process_key, case.version),
+            "version": version,
+            "xml": diagram_xml(eng, case.process_key, version),
             "completed": completed,
             "active": active,
         }
@@ -225,6 +228,10 @@ def _timeline_entry(event: JournalEvent) -> dict[str, Any]:
         detail = str(payload.get("name", ""))
     elif event.kind == EventKind.CASE_STARTED:
         detail = f"{payload.get('process')} v{payload.get('version')}"
+    elif event.kind == EventKind.CASE_MIGRATED:
+        mapped = ", ".join(f"{a} → {b}" for a, b in (payload.get("mapping") or {}).items())
+        detail = f"v{payload.get('from_version')} → v{payload.get('to_version')}"
+        detail += f" ({mapped})" if mapped else ""
     return {
         "seq": event.seq,
         "kind": str(event.kind),

@@ -14,8 +14,8 @@ from flask import Blueprint, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
 from engine import Role
-from web import engine_of
 from web.access import allow, me
+from web.app_engine import engine_of
 from web.figures import figures_for, figures_json, period_of
 
 __all__ = ["bp"]

@@ -14,8 +14,8 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 from engine import DeployedProcess, DeploymentError, Role, SourceFile
-from web import engine_of
 from web.access import allow, me
+from web.app_engine import engine_of
 from web.designer_tests import (
     DraftAction,
     draft_context,

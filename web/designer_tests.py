@@ -26,7 +26,7 @@ from engine import (
     ScenariosFailed,
     SourceFile,
 )
-from web import engine_of
+from web.app_engine import engine_of
 
 __all__ = [
     "DraftAction",

@@ -100,12 +100,17 @@ def _engine_error(exc: EngineError) -> tuple[Response | str, int]:
     return render_template("error.html", status=status, message=str(exc)), status
 
 
-def _http_error(exc: HTTPException) -> tuple[Response | str, int] | Response:
+def _http_error(
+    exc: HTTPException,
+) -> tuple[Response | str, int, list[tuple[str, str]]] | Response:
     status = exc.code or 500
+    # The exception's own headers stay: `Allow` on a 405 (RFC 9110), `Retry-After`...
+    headers = [(name, value) for name, value in exc.get_headers() if name != "Content-Type"]
     if not is_api_request():
         if exc.response is not None:  # e.g. a redirect raised by a view
             return exc.response
-        return render_template("error.html", status=status, message=exc.description), status
+        page = render_template("error.html", status=status, message=exc.description)
+        return page, status, headers
     errors: dict[str, Any] = {}
     data = getattr(exc, "data", None)
     if isinstance(data, dict) and isinstance(data.get("messages"), dict):
@@ -115,7 +120,7 @@ def _http_error(exc: HTTPException) -> tuple[Response | str, int] | Response:
                 errors.update(located)
     code = "csrf_failed" if isinstance(exc, CSRFError) else _HTTP_CODES.get(status, "error")
     message = exc.description or exc.name
-    return jsonify({"code": code, "message": message, "errors": errors}), status
+    return jsonify({"code": code, "message": message, "errors": errors}), status, headers
 
 
 def _unexpected(exc: Exception) -> tuple[Response | str, int]:

@@ -329,6 +329,39 @@ MESSAGES_ID: dict[str, str] = {
     'Send "Authorization: Bearer TOKEN" (see "ltsa token NAME") or use this session.': (
         'Kirim "Authorization: Bearer TOKEN" (lihat "ltsa token NAMA") atau gunakan sesi ini.'
     ),
+    # migration of running cases (web/migrations.py)
+    "Impact on running cases": "Dampak pada kasus berjalan",
+    "Active cases on other versions": "Kasus aktif pada versi lain",
+    "Compare with version": "Bandingkan dengan versi",
+    "Done: %(n)s case(s) migrated.": "Selesai: %(n)s kasus dipindahkan.",
+    "Each case is replayed on the new version: same = it would have run identically so far "
+    "and may move; diverges = the first event where it would not, and why; cannot = it waits "
+    "at an element the new version lacks.": (
+        "Setiap kasus diputar ulang pada versi baru: sama = sejauh ini akan berjalan persis sama "
+        "dan boleh dipindahkan; berbeda = peristiwa pertama yang akan berbeda, beserta alasannya; "
+        "tidak bisa = kasus menunggu di elemen yang tidak ada di versi baru."
+    ),
+    "Mapping": "Pemetaan",
+    'Migrate every "same" case': 'Pindahkan semua kasus "sama"',
+    "Migration": "Pemindahan",
+    "Move": "Pindahkan",
+    "Outcome": "Hasil",
+    "Preview": "Pratinjau",
+    "Reason": "Alasan",
+    "The request failed.": "Permintaan gagal.",
+    "Waits at": "Menunggu di",
+    "added": "ditambahkan",
+    "all": "semua",
+    "cannot": "tidak bisa",
+    "changed": "diubah",
+    "diverges": "berbeda",
+    "migrated": "dipindahkan",
+    "removed": "dihapus",
+    "same": "sama",
+    "v%(old)s and v%(new)s side by side": "v%(old)s dan v%(new)s berdampingan",
+    "Moved from version %(a)s to version %(b)s": "Dipindahkan dari versi %(a)s ke versi %(b)s",
+    "proof": "bukti",
+    "mapping": "pemetaan",
 }
 
 # The public pages and printouts keep their texts in their own module.

@@ -14,8 +14,8 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 
 from engine import DESK_LABELS, CaseView, Desk, EventKind, Role
-from web import engine_of
 from web.access import allow, me
+from web.app_engine import engine_of
 from web.messages_id import MESSAGES_ID
 from web.public import public_desk
 

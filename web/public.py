@@ -16,8 +16,8 @@ from flask_wtf.csrf import generate_csrf
 
 import forms
 from engine import NotFound, PublicDesk, ValidationFailed
-from web import engine_of
 from web.access import public
+from web.app_engine import engine_of
 from web.i18n import current_locale, gettext
 
 __all__ = ["bp", "client_address", "public_desk", "within_limit"]

@@ -15,8 +15,8 @@ from werkzeug.wrappers import Response
 
 import forms
 from engine import CaseNotActive, CaseView, Conflict, Role, TaskView, ValidationFailed
-from web import engine_of
 from web.access import allow, me
+from web.app_engine import engine_of
 from web.i18n import current_locale, gettext
 
 __all__ = ["bp"]

@@ -36,6 +36,7 @@ TINY = QUICK.__class__(
     sqlite_cases=300,
     postgres_cases=0,
     query_repeat=5,
+    migration_cases=30,
 )
 
 
@@ -51,3 +52,7 @@ def test_tiny_benchmark_writes_every_key_the_issue_names(tmp_path: Path) -> None
     assert written["raw_ms"] > 0 and written["engine_sqlite_ms"] > 0
     assert set(written["growth"]) == {"raw", "naive", "engine"}
     assert written["growth"]["engine"]["10"] is not None
+    migration = written["migration"]
+    assert migration["preview"] == {"same": 30} and migration["sample_verified"]
+    assert migration["migrated"] == {"migrated": 15} == migration["one_pass"]
+    assert len(migration["rss_mb"]["preview"]) == 10

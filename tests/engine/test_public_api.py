@@ -6,6 +6,7 @@ EXPECTED = {
     "DEFAULT_OFFICE",
     "DESK_LABELS",
     "Actor",
+    "CaseImpact",
     "CaseReplay",
     "Divergence",
     "Verification",

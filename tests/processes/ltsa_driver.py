@@ -1,58 +1,33 @@
-"""A small driver for the LTSA process scenarios: data builders and desk steps."""
+"""A small driver for the LTSA process scenarios: desk steps; the applicant is in devtools."""
 
 from __future__ import annotations
 
-import base64
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from devtools.applicants import documents, nik_for, pdf, registration
 from engine import Actor, Engine, ManualClock
+
+__all__ = [
+    "PROCESSES",
+    "START",
+    "Driver",
+    "birth_date_for_age",
+    "nik_for",
+    "pdf",
+    "registration",
+]
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 REGISTRATION_DATE = date(2026, 3, 2)
-
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-
-
-def pdf(name: str = "dokumen.pdf") -> dict[str, str]:
-    """An upload of a minimal real PDF."""
-    return {"name": name, "content_base64": base64.b64encode(PDF).decode()}
-
-
-def nik_for(birth_date: str, sex: str, region: str = "321201", serial: str = "0001") -> str:
-    """A NIK consistent with birth date and sex (R14: DD + 40 for women)."""
-    y, m, d = birth_date.split("-")
-    day = int(d) + (40 if sex == "P" else 0)
-    return f"{region}{day:02d}{m}{y[2:]}{serial}"
 
 
 def birth_date_for_age(years: int, days_before: int = 0) -> str:
     """A birth date making the applicant `years` old on the registration date."""
     born = REGISTRATION_DATE.replace(year=REGISTRATION_DATE.year - years)
     return date.fromordinal(born.toordinal() - days_before).isoformat()
-
-
-def registration(**overrides: Any) -> dict[str, Any]:
-    """Registration form data for a 30-year-old woman, single, formal sector to Taiwan."""
-    data: dict[str, Any] = {
-        "full_name": "Siti Aminah",
-        "birth_place": "Indramayu",
-        "birth_date": "1995-06-15",
-        "sex": "P",
-        "address_village": "Juntinyuat",
-        "address_district": "Indramayu",
-        "address_province": "Jawa Barat",
-        "phone": "081234567890",
-        "marital_status": "belum_kawin",
-        "parents_alive": "both",
-        "destination_country": "TW",
-        "sector": "formal",
-    }
-    data.update(overrides)
-    data.setdefault("nik", nik_for(data["birth_date"], data["sex"]))
-    return data
 
 
 class Driver:
@@ -104,19 +79,7 @@ class Driver:
 
     @staticmethod
     def docs_for(marital_status: str, parents_alive: str = "both") -> dict[str, Any]:
-        docs: dict[str, Any] = {
-            "marital_status_letter": pdf("status.pdf"),
-            "consent_acknowledged_by": "kepala_desa",
-        }
-        if marital_status == "kawin":
-            docs |= {"marriage_book_copy": pdf("nikah.pdf"), "spouse_consent": pdf("izin.pdf")}
-        elif parents_alive == "none":
-            docs |= {"guardian_consent": pdf("wali.pdf")}
-        else:
-            docs |= {"parent_consent": pdf("ortu.pdf")}
-        if marital_status == "cerai_hidup":
-            docs |= {"divorce_certificate": pdf("akta_cerai.pdf")}
-        return docs
+        return documents(marital_status, parents_alive)
 
     def print_ak1(self, case, issued: str = "2026-03-02"):
         return self.complete(

@@ -268,3 +268,29 @@ def test_a_file_name_becomes_a_small_valid_pdf() -> None:
     offsets = [int(o) for o in re.findall(rb"(\d{10}) 00000 n", PDF)]
     for number, offset in enumerate(offsets, start=1):
         assert PDF[offset:].startswith(b"%d 0 obj\n" % number)
+
+
+COMPLAINT = """
+- name: s
+  process: pengaduan
+  steps:
+    - task: isi_pengaduan
+      data: {category: layanan_ltsa, description: Loket tutup%s}
+    - task: triase
+      expect: {waiting_at: [kepala], tasks: [rujukan_kepala]}
+    - task: rujukan_kepala
+  expect: {tasks: [penyelesaian]%s}
+"""
+
+
+def test_the_kepala_lane_is_worked_by_the_head_of_the_office() -> None:
+    (result,) = run(COMPLAINT % ("", "")).scenarios
+    assert result.passed, result.failure
+    assert "step 3 (rujukan_kepala): finding_kepala" in result.filled
+
+
+def test_null_expects_a_field_without_value_and_fails_on_one() -> None:
+    (result,) = run(COMPLAINT % ("", ", data: {nik: null, reported_party: null}")).scenarios
+    assert result.passed, result.failure
+    failure = failure_of(COMPLAINT % (", nik: '3212015506950001'", ", data: {nik: null}"))
+    assert failure == "SC s: at the end expected data nik = null, got '3212015506950001'"

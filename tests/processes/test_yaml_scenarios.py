@@ -7,6 +7,7 @@ uses); each one is then its own test, so a failure names the scenario.
 from __future__ import annotations
 
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -43,7 +44,23 @@ def test_every_scenario_file_is_run(report: ScenarioReport) -> None:
     assert {Path(r.file).name for r in report.scenarios} == {p.name for p in SCENARIO_PATHS}
 
 
-@pytest.mark.parametrize("key", ["ltsa_placement", "pre_departure_requirements"])
+def _process_keys() -> list[str]:
+    """The id of every executable process in processes/*.bpmn."""
+    process = "{http://www.omg.org/spec/BPMN/20100524/MODEL}process"
+    return sorted(
+        element.attrib["id"]
+        for path in PROCESSES.glob("*.bpmn")
+        for element in ElementTree.parse(path).getroot().iter(process)
+        if element.attrib.get("isExecutable") == "true"
+    )
+
+
+def test_every_process_in_the_folder_has_a_coverage_line(report: ScenarioReport) -> None:
+    assert {"ltsa_placement", "pre_departure_requirements", "pengaduan"} <= set(_process_keys())
+    assert sorted(c.process_key for c in report.coverage) == _process_keys()
+
+
+@pytest.mark.parametrize("key", _process_keys())
 def test_scenarios_reach_every_flow_node_and_sequence_flow(report: ScenarioReport, key: str):
     (coverage,) = [c for c in report.coverage if c.process_key == key]
     assert coverage.flow_nodes_missed == ()

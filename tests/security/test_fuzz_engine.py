@@ -32,6 +32,7 @@ from engine import (
     DeploymentFailed,
     Engine,
     ManualClock,
+    ProcessError,
     SourceFile,
     ValidationFailed,
 )
@@ -58,16 +59,36 @@ MAX_SAFE_DIGITS = 4_000
 pytestmark = pytest.mark.usefixtures("no_hang")
 
 
-@pytest.fixture(scope="module")
-def eng(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    tmp = tmp_path_factory.mktemp("fuzz")
+def _engine(tmp: Path, sources: list[SourceFile] | list[Path]) -> Engine:
     engine = Engine(
         database_url=f"sqlite:///{tmp / 'ltsa.db'}",
         data_dir=tmp / "data",
         clock=ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC)),
     )
     engine.init_db()
-    engine.deploy([TEST_BPMN], actor="designer")
+    engine.deploy(sources, actor="designer")
+    return engine
+
+
+@pytest.fixture(scope="module")
+def eng(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """The test processes as they are: completion fuzz and regression tests start `intake` here."""
+    engine = _engine(tmp_path_factory.mktemp("fuzz"), [TEST_BPMN])
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module")
+def deploy_eng(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """The deployment fuzz's own engine: every accepted mutation becomes the latest `intake`.
+
+    Sharing one engine made the completion fuzz start its cases on whatever mutation was
+    deployed last, e.g. a gateway condition `None + None` that fails at run time. Which
+    mutation is last is not stable even with derandomize: Hypothesis also draws constants
+    from the source of every local module already imported, so running tests/engine first
+    changes the examples.
+    """
+    engine = _engine(tmp_path_factory.mktemp("fuzz_deploy"), [TEST_BPMN])
     yield engine
     engine.close()
 
@@ -214,10 +235,12 @@ def outcome(call: Any) -> str:
 
 @FUZZ
 @given(intake=mutated_intake())
-def test_mutated_bpmn_is_deployed_or_refused_with_file_and_code(eng: Engine, intake: bytes) -> None:
+def test_mutated_bpmn_is_deployed_or_refused_with_file_and_code(
+    deploy_eng: Engine, intake: bytes
+) -> None:
     files = [SourceFile("intake.bpmn", intake), *OTHERS]
-    validated = outcome(lambda: eng.validate(files))
-    deployed = outcome(lambda: eng.deploy(files, actor="designer"))
+    validated = outcome(lambda: deploy_eng.validate(files))
+    deployed = outcome(lambda: deploy_eng.deploy(files, actor="designer"))
     assert validated == deployed
     event(f"deployment: {deployed}")
 
@@ -288,6 +311,9 @@ class Register:
 
 @pytest.fixture(scope="module")
 def register(eng: Engine) -> Register:
+    # The deployment fuzz above may have left a mutated intake as the latest version (say a
+    # condition `None + None`); the completion fuzz is about the real one.
+    eng.deploy([TEST_BPMN], actor="designer")
     return Register(eng)
 
 
@@ -317,6 +343,14 @@ def test_random_data_advances_register_or_is_refused_without_change(
     event("completion: advanced")
 
 
+def test_completion_runs_on_the_test_process_as_written(eng: Engine, register: Register) -> None:
+    (version,) = [p for p in eng.processes() if p.key == "intake"]
+    case = register.ready()
+    assert case.version == version.version == 1
+    (intake,) = [f for f in eng.version_files("intake", 1) if f.name == "intake.bpmn"]
+    assert intake.content == INTAKE
+
+
 def test_nan_and_infinity_are_refused(eng: Engine, register: Register) -> None:
     for bad in (math.nan, math.inf, -math.inf):
         case = register.ready()
@@ -337,6 +371,26 @@ def test_lone_surrogate_in_a_field_is_refused(eng: Engine, register: Register) -
 def test_lone_surrogate_in_start_data_is_refused(eng: Engine) -> None:
     with pytest.raises(ValidationFailed):
         eng.start("intake", {"note": "\udfff"}, OFFICER)
+
+
+def test_a_condition_that_fails_at_run_time_refuses_the_input_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    # Found when the completion fuzz ran on a mutation the deployment fuzz had deployed:
+    # `None + None` passes the sandbox's checks and fails only when the gateway runs.
+    broken = INTAKE.replace(CONDITION, b"None + None")
+    engine = _engine(tmp_path, [SourceFile("intake.bpmn", broken), *OTHERS])
+    try:
+        case = engine.start("intake", {}, OFFICER)
+        journal = len(engine.history(case.id))
+        with pytest.raises(ProcessError, match="eligible_gw: .*None \\+ None"):
+            engine.complete_task(case.ready_tasks[0].id, {"full_name": "Siti", "age": 30}, OFFICER)
+        now = engine.get_case(case.id)
+        assert (now.status, now.revision, now.data) == ("active", case.revision, case.data)
+        assert len(engine.history(case.id)) == journal
+        assert [t.id for t in now.ready_tasks] == [t.id for t in case.ready_tasks]
+    finally:
+        engine.close()
 
 
 def test_integer_too_long_to_print_is_refused(eng: Engine, register: Register) -> None:

@@ -37,6 +37,7 @@ EXPECTED: dict[str, set[str]] = {
     "api_processes.list_processes": {"designer"} | READERS,
     "api_processes.deploy": {"designer"},
     "api_processes.test_draft": {"designer"},
+    "api_migrations.migrate": {"designer", "admin"},
     "api_tasks.list_tasks": READERS,
     "api_tasks.get_task": READERS,
     "api_tasks.complete": {"officer"},
@@ -70,6 +71,9 @@ EXPECTED: dict[str, set[str]] = {
     "api_public.file_complaint": ANYONE,
     "api_public.status": ANYONE,
     "api_public.complaint": ANYONE,
+    "migrations.page": {"designer", "admin"},
+    "migrations.impact": {"designer", "admin"},
+    "migrations.migrate": {"designer", "admin"},
 }
 PUBLIC = {"auth.login", "auth.set_language", "static"}
 USER_OF_ROLE = {

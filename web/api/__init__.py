@@ -32,11 +32,17 @@ def docs() -> str:
     return render_template("api_docs.html")
 
 
+def _property_names(converter: Any, field: Any, **kwargs: Any) -> dict[str, Any]:
+    """Carry a field's ``propertyNames`` rule into its JSON Schema (apispec drops it)."""
+    names = field.metadata.get("propertyNames")
+    return {"propertyNames": names} if names else {}
+
+
 def init_app(app: Flask) -> None:
     """Register the API blueprints and the OpenAPI document on `app`."""
     app.config.setdefault("API_TITLE", "LTSA case engine")
     app.config.setdefault("API_VERSION", "v1")
-    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     api = LtsaApi(
@@ -48,13 +54,15 @@ def init_app(app: Flask) -> None:
             "security": [{"bearer": []}, {"session": []}],
         },
     )
+    api.ma_plugin.converter.add_attribute_function(_property_names)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
     )
-    from web.api import audit, cases, dashboard, processes, public, tasks
+    from web.api import audit, cases, dashboard, migrations, processes, public, tasks
 
     api.register_blueprint(processes.blp, url_prefix="/api/v1/processes")
+    api.register_blueprint(migrations.blp, url_prefix="/api/v1/processes")
     api.register_blueprint(cases.blp, url_prefix="/api/v1/cases")
     api.register_blueprint(audit.blp, url_prefix="/api/v1/cases")
     api.register_blueprint(tasks.blp, url_prefix="/api/v1/tasks")

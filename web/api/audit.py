@@ -13,9 +13,9 @@ from typing import Any
 from flask import Response
 from flask_smorest import Blueprint
 
-from web import engine_of
 from web.access import AUDITORS, allow, office_case
 from web.api.schemas import ReplayQuery, ReplaySchema, VerificationSchema
+from web.app_engine import engine_of
 
 __all__ = ["blp"]
 

@@ -7,7 +7,6 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from engine import Role
-from web import engine_of
 from web.access import READERS, allow, me
 from web.api.schemas import (
     CaseListQuery,
@@ -19,6 +18,7 @@ from web.api.schemas import (
     MessageSchema,
     WithdrawSchema,
 )
+from web.app_engine import engine_of
 
 __all__ = ["blp"]
 

@@ -8,8 +8,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from engine import Role
-from web import engine_of
 from web.access import allow
+from web.app_engine import engine_of
 from web.figures import figures_for, figures_json, period_of
 
 __all__ = ["blp"]

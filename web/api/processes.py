@@ -7,20 +7,26 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from engine import DeploymentFailed, Role, SourceFile
-from web import engine_of
 from web.access import READERS, allow, me
+from web.api import schemas
 from web.api.scenario_schemas import DraftTestSchema, ScenarioReportSchema
-from web.api.schemas import DeployQuery, DeployResultSchema, DeploySchema, ProcessVersionSchema
+from web.api.schemas import DeployQuery, DeployResultSchema, DeploySchema
+from web.app_engine import engine_of
 from web.designer import source_files
 
 __all__ = ["blp"]
+
+_DEPLOY_REFUSAL = (
+    f"{schemas.DEPLOYMENT_REFUSAL}; or a scenario failed"
+    " (``report`` then holds the scenario run; ``skip_tests`` deploys anyway)"
+)
 
 blp = Blueprint("api_processes", __name__, description="Process definitions and versions")
 
 
 @blp.route("", methods=["GET"])
 @allow(Role.DESIGNER, *READERS)
-@blp.response(200, ProcessVersionSchema(many=True))
+@blp.response(200, schemas.ProcessVersionSchema(many=True))
 def list_processes() -> Any:
     """Every stored process version, newest first per key."""
     return engine_of().processes()
@@ -32,12 +38,8 @@ def list_processes() -> Any:
 @blp.arguments(DeploySchema, location="files")
 @blp.response(201, DeployResultSchema(many=True))
 @blp.alt_response(200, schema=DeployResultSchema(many=True), description="dry run: valid")
-@blp.alt_response(
-    422,
-    schema="Error",
-    description="refused; errors name file, line, element, or the failing scenario"
-    " (``report`` then holds the scenario run)",
-)
+@blp.alt_response(422, schema="Error", description=_DEPLOY_REFUSAL)
+@blp.doc(**schemas.checked_beyond_schema(_DEPLOY_REFUSAL))
 def deploy(query: dict[str, Any], upload: dict[str, Any]) -> Any:
     """Validate and deploy BPMN/DMN files (multipart field ``files``, repeatable).
 

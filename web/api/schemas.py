@@ -10,7 +10,12 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from web.i18n import mask_nik
 
 __all__ = [
+    "CHECKED_BEYOND_SCHEMA",
+    "DEPLOYMENT_REFUSAL",
+    "FIELD_NAME_PATTERN",
+    "FORM_REFUSAL",
     "INT64_MAX",
+    "MAX_DATA_FIELDS",
     "CaseListQuery",
     "CaseSchema",
     "CaseStartSchema",
@@ -31,14 +36,55 @@ __all__ = [
     "TaskSchema",
     "VerificationSchema",
     "WithdrawSchema",
+    "checked_beyond_schema",
 ]
 
 #: The database keeps 64-bit integers; a larger number in a request is invalid, not a crash.
 INT64_MAX = 2**63 - 1
 
 
+#: The case data field names the engine accepts (`engine/data.py`), as the document states them.
+FIELD_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
+#: At most this many fields in one input's data (`engine/data.py`).
+MAX_DATA_FIELDS = 500
+#: What a 422 on completing a task means: the data is well formed but not what the form wants.
+FORM_REFUSAL = (
+    "the data does not fit the task's form (GET /api/v1/tasks/{task_id} gives its JSON "
+    "Schema), or a field name or value is not case data; errors by field; nothing changed"
+)
+
+
+#: Where the document says that well-formed input can still be refused (422), and why: the
+#: operation checks content its schema cannot state (a task's form, a BPMN file's meaning).
+CHECKED_BEYOND_SCHEMA = "x-checked-beyond-schema"
+#: What a 422 on a deployment means.
+DEPLOYMENT_REFUSAL = (
+    "the files are not a valid deployment (XML, BPMN/DMN, sandbox, lanes, forms); "
+    "errors name file, line and element; nothing changed"
+)
+
+
+def checked_beyond_schema(reason: str) -> dict[str, str]:
+    """Return the operation extension saying why well-formed input may be refused (422)."""
+    return {CHECKED_BEYOND_SCHEMA: reason}
+
+
 def _count(minimum: int = 0) -> validate.Range:
     return validate.Range(min=minimum, max=INT64_MAX)
+
+
+def _case_data(description: str, **kwargs: Any) -> fields.Dict:
+    """A JSON object of case data, documented with the limits the engine enforces."""
+    return fields.Dict(
+        keys=fields.String(),
+        metadata={
+            "description": f"{description}; field names are identifiers (ASCII letters, digits "
+            f"and '_', not starting with '_'), at most {MAX_DATA_FIELDS} fields",
+            "propertyNames": {"pattern": FIELD_NAME_PATTERN},
+            "maxProperties": MAX_DATA_FIELDS,
+        },
+        **kwargs,
+    )
 
 
 class ErrorSchema(Schema):
@@ -137,33 +183,30 @@ class TaskDetailSchema(TaskSchema):
     form = fields.Dict(allow_none=True)
 
 
-class CaseSchema(Schema):
-    """A case with its data and the tasks that wait for a desk."""
+class _CaseHeadSchema(Schema):
+    """What every answer about a case says of it."""
 
     id = fields.Integer()
     process_key = fields.String()
     version = fields.Integer()
     status = fields.String()
     rejection_reason = fields.String(allow_none=True)
-    data = fields.Dict()
     revision = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+
+class CaseSchema(_CaseHeadSchema):
+    """A case with its data and the tasks that wait for a desk."""
+
+    data = fields.Dict()
     desks = fields.List(fields.String())
     ready_tasks = fields.List(fields.Nested(TaskSchema))
 
 
-class CaseSummarySchema(Schema):
+class CaseSummarySchema(_CaseHeadSchema):
     """A case in a list: no personal data beyond the name and the NIK's last digits."""
 
-    id = fields.Integer()
-    process_key = fields.String()
-    version = fields.Integer()
-    status = fields.String()
-    rejection_reason = fields.String(allow_none=True)
-    revision = fields.Integer()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
     full_name = fields.Method("_full_name")
     nik_masked = fields.Method("_nik")
 
@@ -179,7 +222,7 @@ class CaseStartSchema(Schema):
     """Start a case of the latest version of a process."""
 
     process = fields.String(required=True, metadata={"example": "ltsa_placement"})
-    data = fields.Dict(keys=fields.String(), load_default=dict)
+    data = _case_data("the case's first data", load_default=dict)
 
 
 class CaseListQuery(Schema):
@@ -209,7 +252,7 @@ class TaskListQuery(Schema):
 class CompleteSchema(Schema):
     """The data of a task's form; uploads as {"name", "content_base64"}."""
 
-    data = fields.Dict(keys=fields.String(), required=True)
+    data = _case_data("values by form field id", required=True)
     expected_revision = fields.Integer(
         validate=_count(),
         metadata={"description": "refuse with 409 if the case changed since this revision"},
@@ -219,7 +262,7 @@ class CompleteSchema(Schema):
 class MessageSchema(Schema):
     """The data a message brings."""
 
-    data = fields.Dict(keys=fields.String(), load_default=dict)
+    data = _case_data("the data the message brings", load_default=dict)
 
 
 class WithdrawSchema(Schema):

@@ -8,16 +8,18 @@ from flask import request
 from flask_smorest import Blueprint
 
 from engine import Forbidden, Role, TaskView
-from web import engine_of
 from web.access import READERS, allow, me
 from web.api.schemas import (
+    FORM_REFUSAL,
     CaseSchema,
     CompleteSchema,
     IdempotencyHeaders,
     TaskDetailSchema,
     TaskListQuery,
     TaskSchema,
+    checked_beyond_schema,
 )
+from web.app_engine import engine_of
 
 __all__ = ["blp"]
 
@@ -77,7 +79,8 @@ def get_task(task_id: int) -> Any:
 @blp.arguments(CompleteSchema)
 @blp.arguments(IdempotencyHeaders, location="headers")
 @blp.response(200, CaseSchema)
-@blp.alt_response(422, schema="Error", description="field errors; nothing changed")
+@blp.alt_response(422, schema="Error", description=FORM_REFUSAL)
+@blp.doc(**checked_beyond_schema(FORM_REFUSAL))
 @blp.alt_response(
     409, schema="Error", description="already completed, claimed by another, or the case changed"
 )

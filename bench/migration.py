@@ -25,7 +25,7 @@ from sqlalchemy import MetaData, Table, select, text
 
 from bench.completion import EngineCase, open_engine
 from bench.workloads import LTSA_KEY, ltsa_inputs
-from engine import Actor, Engine, EventKind, JournalEvent
+from engine import Actor, Engine, JournalEvent
 
 __all__ = ["migration_bench", "seed_spread"]
 
@@ -104,19 +104,8 @@ def _clone(
     """The template case's rows for a new case id; its journal chained anew."""
     previous = "0" * 64
     for event in rows["journal_events"][template]:
-        chained = JournalEvent(
-            case_id=case_id,
-            seq=event["seq"],
-            kind=EventKind(event["kind"]),
-            recorded_at=event["recorded_at"],
-            actor=event["actor"],
-            desk=event["desk"],
-            task_ref=event["task_ref"],
-            payload=event["payload"],
-            state_digest=event["state_digest"],
-            prev_hash=previous,
-            hash="",
-            format_version=event["format_version"],
+        chained = JournalEvent.from_dict(
+            {**event, "case_id": case_id, "prev_hash": previous, "hash": ""}
         ).chained(previous)
         previous = chained.hash
         row = {**_without_id(event), "case_id": case_id}

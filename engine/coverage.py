@@ -7,7 +7,7 @@ figures describe what the engine did, not what a test claims.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
@@ -17,7 +17,7 @@ from engine.definitions import SourceFile
 from engine.scenario_report import ProcessCoverage
 from engine.xmlsafe import XmlRefused, parse_definition_xml
 
-__all__ = ["ProcessGraph", "coverage_of", "process_graphs"]
+__all__ = ["ProcessGraph", "bpmn_roots", "coverage_of", "process_graphs"]
 
 FLOW_NODE_TAGS = frozenset(
     {
@@ -64,16 +64,21 @@ class ProcessGraph:
     scopes: frozenset[str] = frozenset()
 
 
-def process_graphs(files: Sequence[SourceFile]) -> dict[str, ProcessGraph]:
-    """Every BPMN process in `files`, by process id (files that do not parse are skipped)."""
-    graphs: dict[str, ProcessGraph] = {}
+def bpmn_roots(files: Sequence[SourceFile]) -> Iterator[etree._Element]:
+    """The parsed root of every BPMN file in `files` (files that do not parse are skipped)."""
     for source in files:
         if source.is_dmn:
             continue
         try:
-            root = parse_definition_xml(source.content, source.name)
+            yield parse_definition_xml(source.content, source.name)
         except XmlRefused:
             continue
+
+
+def process_graphs(files: Sequence[SourceFile]) -> dict[str, ProcessGraph]:
+    """Every BPMN process in `files`, by process id (files that do not parse are skipped)."""
+    graphs: dict[str, ProcessGraph] = {}
+    for root in bpmn_roots(files):
         for process in root.iter(f"{{{BPMN_NS}}}process"):
             key = process.get("id")
             if key:

@@ -93,6 +93,27 @@ class JournalEvent:
         """A JSON-able form, hash fields included."""
         return {**self.content(), "prev_hash": self.prev_hash, "hash": self.hash}
 
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> JournalEvent:
+        """The event `to_dict` (or a journal row) describes; `recorded_at` ISO text or datetime."""
+        recorded_at = raw["recorded_at"]
+        return cls(
+            case_id=raw["case_id"],
+            seq=raw["seq"],
+            kind=EventKind(raw["kind"]),
+            recorded_at=(
+                datetime.fromisoformat(recorded_at) if isinstance(recorded_at, str) else recorded_at
+            ),
+            actor=raw["actor"],
+            desk=raw["desk"],
+            task_ref=raw["task_ref"],
+            payload=raw["payload"],
+            state_digest=raw["state_digest"],
+            prev_hash=raw["prev_hash"],
+            hash=raw["hash"],
+            format_version=raw["format_version"],
+        )
+
     def chained(self, prev_hash: str) -> JournalEvent:
         """This event placed after `prev_hash`: the same content, its chain hash recomputed."""
         linked = replace(self, prev_hash=prev_hash, hash="")

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 import forms
 from engine.checks import BPMN_NS
+from engine.coverage import bpmn_roots
 from engine.definitions import ProcessBundle, SourceFile
 from engine.desks import Desk
 from engine.scenario_files import Expectation, Scenario
 from engine.scenario_report import ScenarioFileError
 from engine.views import CaseStatus
-from engine.xmlsafe import XmlRefused, parse_definition_xml
 
 __all__ = ["Catalogue", "check_scenarios"]
 
@@ -43,13 +43,7 @@ class Catalogue:
 
 def _message_names(files: Sequence[SourceFile]) -> set[str]:
     names: set[str] = set()
-    for source in files:
-        if source.is_dmn:
-            continue
-        try:
-            root = parse_definition_xml(source.content, source.name)
-        except XmlRefused:
-            continue
+    for root in bpmn_roots(files):
         for message in root.iter(f"{{{BPMN_NS}}}message"):
             names.update(n for n in (message.get("name"), message.get("id")) if n)
     return names

@@ -25,6 +25,8 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (
     WorkflowConverter,
 )
 from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
+from SpiffWorkflow.bpmn.serializer.helpers.spec import EventDefinitionConverter
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
@@ -194,13 +196,30 @@ class LtsaMessage(CamundaMessage):  # type: ignore[misc]
             my_task.data.update(payload)
 
 
+class LtsaSignal(SignalEventDefinition):  # type: ignore[misc]
+    """A signal that carries no data: each catching task keeps its own.
+
+    SpiffWorkflow copies the thrower's data into every catching task. A signal
+    thrown from a timer's branch would bring back the data of the moment the
+    timer started (a complaint "received" after it was triaged) and, merged
+    into the case data, hide the newer values.
+    """
+
+    def update_task_data(self, my_task: Task) -> None:
+        """Leave the catching task's data as it is."""
+
+
 def external_message(name: str, data: dict[str, Any]) -> BpmnEvent:
     """An event carrying a message from outside the case (API, CLI)."""
     return BpmnEvent(LtsaMessage(name), payload={"payload": data, "result_var": None})
 
 
 class _ClockTimerParsing:
-    """Mixin for event parsers: clock-driven timers and merging messages."""
+    """Mixin for event parsers: clock-driven timers, merging messages, data-free signals."""
+
+    def parse_signal_event(self, signal_event: Any) -> Any:
+        definition = super().parse_signal_event(signal_event)  # type: ignore[misc]
+        return LtsaSignal(definition.name, description=definition.description)
 
     def parse_message_event(self, message_event: Any) -> Any:
         definition = super().parse_message_event(message_event)  # type: ignore[misc]
@@ -334,6 +353,7 @@ def _make_serializer() -> BpmnWorkflowSerializer:
     for clock_class in _CLOCK_TIMERS.values():
         config[clock_class] = TimerConditionalEventDefinitionConverter
     config[LtsaMessage] = MessageEventDefinitionConverter
+    config[LtsaSignal] = EventDefinitionConverter
     registry = BpmnWorkflowSerializer.configure(config, registry=_DataSafeRegistry())
     return BpmnWorkflowSerializer(registry)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -230,23 +229,7 @@ def verify_export(document: dict[str, Any], expected_key: str | None = None) -> 
         return Verification(case_id, False, None, ("not an LTSA case export",))
     if not signature_ok(document, expected_key):
         return Verification(case_id, False, None, ("the export's signature does not verify",))
-    events = [
-        JournalEvent(
-            case_id=e["case_id"],
-            seq=e["seq"],
-            kind=EventKind(e["kind"]),
-            recorded_at=datetime.fromisoformat(e["recorded_at"]),
-            actor=e["actor"],
-            desk=e["desk"],
-            task_ref=e["task_ref"],
-            payload=e["payload"],
-            state_digest=e["state_digest"],
-            prev_hash=e["prev_hash"],
-            hash=e["hash"],
-            format_version=e["format_version"],
-        )
-        for e in document["events"]
-    ]
+    events = [JournalEvent.from_dict(e) for e in document["events"]]
     bad, problems = chain_problems(case_id, events)
     if bad is None:
         bad, problems, _ = replay_problems(export_loader(document), case_version, events)

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 from engine import DeployedProcess, DeploymentError, Role, SourceFile
 from web.access import allow, me
 from web.app_engine import engine_of
+from web.designer_kept import forget_draft, keep_draft, kept_draft
 from web.designer_tests import (
     DraftAction,
     draft_context,
@@ -103,6 +104,31 @@ def upload() -> tuple[str, int]:
     files = with_their_versions(files)
     outcome = handle_draft(files, action, me().name, scenarios)
     context = _index_context(**draft_context(outcome, files))
+    if outcome.report is not None and not outcome.report.passed:
+        # kept so "Deploy without tests" or a re-test needs no second upload
+        context["kept_draft"] = keep_draft(me().name, files, scenarios)
+    return render_template("designer/index.html", **context), outcome.page_status
+
+
+@bp.route("/drafts/<token>", methods=["POST"])
+@allow(Role.DESIGNER)
+def kept(token: str) -> tuple[str, int]:
+    """Test, deploy, or deploy without tests a refused upload kept on the server.
+
+    Only the designer who uploaded it, within a day: anything else is 404.
+    """
+    draft = kept_draft(token, me().name)
+    if draft is None:
+        abort(404)
+    action = DraftAction.of(request.form.get("action"))
+    if action is DraftAction.VALIDATE:
+        action = DraftAction.TEST
+    outcome = handle_draft(draft.files, action, me().name, draft.scenarios or None)
+    context = _index_context(**draft_context(outcome, draft.files))
+    if outcome.deployed:
+        forget_draft(token)
+    elif outcome.report is not None and not outcome.report.passed:
+        context["kept_draft"] = token
     return render_template("designer/index.html", **context), outcome.page_status
 
 

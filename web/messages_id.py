@@ -250,6 +250,12 @@ MESSAGES_ID: dict[str, str] = {
         "Ada skenario yang gagal; tidak ada yang dipasang. Untuk tetap memasang, pilih berkas "
         'lagi dan tekan "Pasang tanpa uji" (versi mencatat bahwa uji dilewati).'
     ),
+    "A scenario failed; nothing was deployed.": "Ada skenario yang gagal; tidak ada yang dipasang.",
+    "This draft is kept for a day for you alone: no need to choose the files again.": (
+        "Draf ini disimpan sehari hanya untuk Anda: berkas tidak perlu dipilih lagi."
+    ),
+    "Test scenarios again": "Uji skenario lagi",
+    "Show coverage on the diagram": "Tampilkan cakupan pada diagram",
     "deployed without tests by %(who)s, %(when)s": "dipasang tanpa uji oleh %(who)s, %(when)s",
     "Processes no scenario reaches: %(keys)s": "Proses yang tidak dicapai skenario: %(keys)s",
     "Scenario files (.yaml) may be added; without them the stored scenarios run.": (

@@ -4,6 +4,7 @@ The journey of issue #14: eligibility.dmn's minimum age raised from 18 to 21
 breaks a scenario; the scenario results and the coverage show on the page
 (reached elements marked on the diagram, unreached outlined), "Pasang" is
 refused naming the scenario, and after setting the age back the set deploys.
+Tested from the BPMN modeler, the coverage is marked on the modeler's own canvas.
 """
 
 from __future__ import annotations
@@ -99,4 +100,43 @@ def test_designer_breaks_r1_in_the_table_editor_sees_the_failure_and_coverage_th
         p for p in live_engine.processes() if p.key == "ltsa_placement" and p.version == after
     )
     assert latest.tests_skipped_by is None
+    assert designer.csp_errors == []
+
+
+def test_designer_tests_from_the_modeler_and_sees_coverage_on_the_modeler_canvas(
+    live_engine: Engine, page_for: Callable[..., Page], artifacts: Path
+) -> None:
+    # one scenario file only: some elements of ltsa_placement stay unreached
+    one = PROCESSES / "tests" / "kelayakan.yaml"
+    live_engine.deploy(
+        [PROCESSES], actor="setup", scenarios=[SourceFile(one.name, one.read_bytes())]
+    )
+    version = _latest(live_engine, "ltsa_placement")
+    designer = page_for("designer")
+    designer.goto(
+        f"/designer/modeler?key=ltsa_placement&version={version}&file=ltsa_placement.bpmn"
+    )
+    designer.wait_for_selector("#canvas[data-ready=true]", timeout=20_000)
+    modeler_canvas = designer.locator("#canvas")
+    assert designer.locator(".coverage-toggle").is_hidden()  # nothing to show before a test
+    designer.click("#test")
+    designer.wait_for_selector("#canvas[data-coverage=shown]", timeout=60_000)
+    reached = modeler_canvas.locator(".djs-shape.ltsa-reached")
+    missed = modeler_canvas.locator(".djs-element.ltsa-missed")
+    assert reached.count() > 0
+    assert modeler_canvas.locator(".djs-connection.ltsa-reached").count() > 0
+    assert missed.count() > 0
+    designer.screenshot(path=str(artifacts / "designer-modeler-coverage-1280.png"))
+
+    designer.uncheck("#coverage-toggle")  # hidden, and back
+    assert (reached.count(), missed.count()) == (0, 0)
+    designer.check("#coverage-toggle")
+    assert reached.count() > 0 and missed.count() > 0
+
+    with designer.expect_request(lambda r: r.url.endswith("/designer/modeler/deploy")) as sent:
+        designer.click("#validate")
+    designer.wait_for_selector("#modeler-result.ok", timeout=20_000)
+    xml = sent.value.post_data_json["xml"]
+    assert "ltsa_placement" in xml and "ltsa-reached" not in xml and "ltsa-missed" not in xml
+    assert reached.count() > 0  # a validation's answer has no report: the marks stay
     assert designer.csp_errors == []

@@ -18,9 +18,11 @@ from typing import Any
 import pytest
 from public_testkit import WORKER, case_waiting_for_documents
 
-from engine import Engine, ManualClock, PublicDesk
+from engine import Actor, Engine, ManualClock, PublicDesk
 
 pytestmark = pytest.mark.e2e
+
+COMPLAINTS_DESK = Actor("petugas.pengaduan", "officer", ("pengaduan",))
 
 Page = Any
 
@@ -97,7 +99,7 @@ def test_an_anonymous_complaint_is_referred_resolved_and_read_back_with_its_code
     anonymous.screenshot(path=str(artifacts / "public-complaint-resolved.png"), full_page=True)
 
 
-def test_reminder_at_7_days_and_escalation_at_14_reach_the_desk_and_the_head(
+def test_reminder_at_7_days_reaches_the_desk_holding_it_and_escalation_at_14_the_head(
     live_engine: Engine,
     live_clock: ManualClock,
     page_for: Callable[..., Page],
@@ -106,14 +108,22 @@ def test_reminder_at_7_days_and_escalation_at_14_reach_the_desk_and_the_head(
     code = _file_complaint(anonymous, "calo_ilegal", "Calo menjanjikan kerja di Malaysia")
     case_id = PublicDesk(live_engine).codes.case_for(code)
     assert case_id is not None
+    triage = {"category": "calo_ilegal", "triage_note": "Satgas"}
+    live_engine.complete_task(_task(live_engine, case_id, "triase"), triage, COMPLAINTS_DESK)
+    polri = Actor("petugas.polri", "officer", ("polri",))
+    done = {"finding_polri": "Calo teridentifikasi", "action_polri": "Penyidikan"}
+    live_engine.complete_task(_task(live_engine, case_id, "rujukan_polri"), done, polri)
     before = live_clock.now()
     try:
         live_clock.advance(timedelta(days=7))
         live_engine.fire_due_timers()
-        desk = page_for("petugas.pengaduan")
-        desk.goto("/tasks")
-        reminder = _task(live_engine, case_id, "pengingat_7_hari")
-        assert desk.locator(f"a[href='/tasks/{reminder}']").count() == 1
+        names = {t.name for t in live_engine.get_case(case_id).ready_tasks}
+        assert names == {"rujukan_bp2mi", "pengingat_bp2mi"}  # polri answered: not reminded
+        bp2mi = page_for("petugas.bp2mi")
+        bp2mi.goto("/tasks")
+        bp2mi.click(f"a[href='/tasks/{_task(live_engine, case_id, 'pengingat_bp2mi')}']")
+        bp2mi.fill("#field-reminder_note_bp2mi", "Menunggu data P3MI")
+        _submit(bp2mi)
 
         live_clock.advance(timedelta(days=7))
         live_engine.fire_due_timers()
@@ -124,8 +134,8 @@ def test_reminder_at_7_days_and_escalation_at_14_reach_the_desk_and_the_head(
         head.fill("#field-head_instruction", "Selesaikan pekan ini")
         _submit(head)
         case = live_engine.get_case(case_id)
-        assert case.status == "active" and case.data["complaint_status"] == "received"
-        assert {t.name for t in case.ready_tasks} == {"triase", "pengingat_7_hari"}
+        assert case.status == "active" and case.data["complaint_status"] == "in_progress"
+        assert {t.name for t in case.ready_tasks} == {"rujukan_bp2mi"}
     finally:
         live_clock.set(before)
 

@@ -156,3 +156,47 @@ def test_a_worker_that_was_down_for_15_days_fires_reminder_and_escalation_and_re
         pass
     assert {"triase", "pengingat_7_hari", "eskalasi_kepala"} == set(ready(engine, case_id))
     assert engine.verify(case_id).intact
+
+
+def test_the_7_day_reminder_goes_to_the_referral_desk_still_holding_the_complaint(
+    engine: Engine, clock: ManualClock
+) -> None:
+    case_id = file_complaint(engine)
+    triage(engine, case_id, "calo_ilegal")
+    task = ready(engine, case_id)["rujukan_bp2mi"]
+    engine.complete_task(task.id, {"finding_bp2mi": "a", "action_bp2mi": "b"}, officer("bp2mi"))
+    clock.advance(timedelta(days=7))
+    assert engine.fire_due_timers() == 1
+    case = engine.get_case(case_id)
+    assert {(t.name, t.desk) for t in case.ready_tasks} == {
+        ("rujukan_polri", "polri"),
+        ("pengingat_polri", "polri"),
+    }
+    assert case.data["complaint_status"] == "in_progress"  # the reminder brings no stale data
+    reminder = ready(engine, case_id)["pengingat_polri"]
+    with pytest.raises(Forbidden):
+        engine.complete_task(reminder.id, {"reminder_note_polri": "x"}, DESK)
+    engine.complete_task(reminder.id, {"reminder_note_polri": "Ditunjuk"}, officer("polri"))
+    assert set(ready(engine, case_id)) == {"rujukan_polri"}
+
+
+def test_60_days_after_triage_the_head_is_told_and_the_complaint_stays_open(
+    engine: Engine, clock: ManualClock
+) -> None:
+    case_id = file_complaint(engine, category="layanan_ltsa")
+    clock.advance(timedelta(days=2))
+    triage(engine, case_id, "layanan_ltsa")
+    assert engine.get_case(case_id).data["settle_by"] == "2026-05-03"
+    clock.advance(timedelta(days=60) - timedelta(seconds=1))
+    while engine.fire_due_timers():
+        pass
+    assert "lewat_60_hari" not in ready(engine, case_id)
+    clock.advance(timedelta(seconds=1))
+    assert engine.fire_due_timers() == 1
+    notice = ready(engine, case_id)["lewat_60_hari"]
+    assert notice.desk == "kepala"
+    engine.complete_task(notice.id, {"overdue_instruction": "Selesaikan pekan ini"}, HEAD)
+    case = engine.get_case(case_id)
+    assert case.status == "active" and case.data["complaint_status"] == "in_progress"
+    assert set(ready(engine, case_id)) == {"rujukan_kepala", "pengingat_kepala", "eskalasi_kepala"}
+    assert engine.verify(case_id).intact

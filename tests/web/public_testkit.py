@@ -4,24 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from devtools.applicants import registration
 from engine import Actor, Engine, PublicDesk
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
-WORKER = {
-    "nik": "3212015506950001",
-    "full_name": "Siti Aminah",
-    "birth_place": "Indramayu",
-    "birth_date": "1995-06-15",
-    "sex": "P",
-    "address_village": "Juntinyuat",
-    "address_district": "Indramayu",
-    "address_province": "Jawa Barat",
-    "phone": "081234567890",
-    "marital_status": "belum_kawin",
-    "parents_alive": "both",
-    "destination_country": "TW",
-    "sector": "formal",
-}
+WORKER = registration()  # the one sample applicant (devtools/applicants.py)
 DISNAKER = Actor("disnaker", "officer", ("disnaker",))
 
 

@@ -51,6 +51,7 @@ EXPECTED: dict[str, set[str]] = {
     "cases.start": {"officer", "admin"},
     "designer.index": {"designer", "admin"},
     "designer.upload": {"designer"},
+    "designer.kept": {"designer"},
     "designer.version_file": {"designer", "admin", "auditor"},
     "designer.modeler": {"designer"},
     "designer.modeler_deploy": {"designer"},
@@ -92,6 +93,7 @@ VALUES = {
     "name": "intake.bpmn",
     "code": "2345-6789-ABCD",
     "document": "receipt",
+    "token": "x" * 43,
 }
 
 

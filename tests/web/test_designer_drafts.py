@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from web_testkit import BPMN_DIR, csrf_of, token_for
+from web_testkit import BPMN_DIR, PASSWORD, csrf_of, token_for
 from werkzeug.test import TestResponse
 
-from engine import Engine, SourceFile
+from engine import Engine, ManualClock, SourceFile
 
 
 def test_designer_page_offers_the_decision_table_editor_beside_dmn_files(
@@ -210,3 +212,70 @@ def test_an_invalid_uploaded_scenario_file_is_named_with_its_line(
     assert "LTSA-T002" in page.text
     assert "bad.yaml" in page.text and "registr" in page.text
     assert 'data-label="Baris">10<' in page.text
+
+
+def _kept_token(html: str) -> str:
+    found = re.search(r'action="/designer/drafts/([A-Za-z0-9_-]+)"', html)
+    assert found, "the refused page offers no kept draft"
+    return found.group(1)
+
+
+def _use(client: FlaskClient, token: str, action: str, page: str) -> TestResponse:
+    return client.post(
+        f"/designer/drafts/{token}", data={"csrf_token": csrf_of(page), "action": action}
+    )
+
+
+def test_a_refused_upload_deploys_without_tests_without_being_uploaded_again(
+    as_user: Callable[[str], FlaskClient], with_scenarios: Engine
+) -> None:
+    client = as_user("designer")
+    refused = _upload(client, "deploy", (RAISED_AGE, "age_check.dmn"))
+    assert refused.status_code == 422
+    token = _kept_token(refused.text)
+    assert token not in {p.name for p in (with_scenarios.data_dir / "drafts").iterdir()}
+    retested = _use(client, token, "deploy", refused.text)  # "Pasang" tests again
+    assert retested.status_code == 422
+    assert 'class="scenario failed" data-scenario="adult applicant is registered"' in retested.text
+    assert f"/designer/drafts/{token}" in retested.text  # still offered
+    assert [p.version for p in with_scenarios.processes() if p.key == "intake"] == [1]
+    no_csrf = client.post(f"/designer/drafts/{token}", data={"action": "deploy_untested"})
+    assert no_csrf.status_code == 400
+    deployed = _use(client, token, "deploy_untested", retested.text)
+    assert deployed.status_code == 200, deployed.text
+    assert "Terpasang tanpa uji" in deployed.text
+    latest = next(p for p in with_scenarios.processes() if p.key == "intake")
+    assert (latest.version, latest.tests_skipped_by) == (2, "designer")
+    stored = {f.name: f.content for f in with_scenarios.version_files("intake", 2)}
+    assert set(stored) == {"intake.bpmn", "documents.bpmn", "age_check.dmn"}
+    assert stored["age_check.dmn"] == RAISED_AGE
+    assert _use(client, token, "deploy_untested", deployed.text).status_code == 404  # used up
+
+
+def test_another_designer_cannot_use_a_kept_draft(
+    as_user: Callable[[str], FlaskClient], with_scenarios: Engine
+) -> None:
+    with_scenarios.users.add("designer2", "designer", (), PASSWORD)
+    refused = _upload(as_user("designer"), "deploy", (RAISED_AGE, "age_check.dmn"))
+    token = _kept_token(refused.text)
+    other = as_user("designer2")
+    page = other.get("/designer").text
+    assert _use(other, token, "deploy_untested", page).status_code == 404
+    assert _use(other, token, "test", page).status_code == 404
+    assert [p.version for p in with_scenarios.processes() if p.key == "intake"] == [1]
+
+
+def test_a_kept_draft_expires_after_a_day(
+    as_user: Callable[[str], FlaskClient], with_scenarios: Engine, clock: ManualClock
+) -> None:
+    client = as_user("designer")
+    refused = _upload(client, "test", (RAISED_AGE, "age_check.dmn"))
+    token = _kept_token(refused.text)
+    drafts = with_scenarios.data_dir / "drafts"
+    assert len(list(drafts.glob("*.json"))) == 1
+    clock.advance(timedelta(hours=23))
+    assert _use(client, token, "test", refused.text).status_code == 200
+    clock.advance(timedelta(hours=1))
+    assert _use(client, token, "deploy_untested", refused.text).status_code == 404
+    assert list(drafts.glob("*.json")) == []  # removed, not just refused
+    assert [p.version for p in with_scenarios.processes() if p.key == "intake"] == [1]

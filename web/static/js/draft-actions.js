@@ -14,7 +14,8 @@
   }
 
   // options: save() -> Promise of the draft's XML; onErrors(errors) marks refused elements;
-  // fileName() -> the name the draft is deployed under; defaultName for a download.
+  // fileName() -> the name the draft is deployed under; defaultName for a download;
+  // onReport(report or null), optional, receives each answer's scenario report (JSON).
   function wire(options) {
     var bar = document.getElementById("draft-actions");
     var result = document.getElementById("modeler-result");
@@ -49,6 +50,7 @@
         var body = answer.body;
         var errors = body.errors && body.errors.map ? body.errors : [];
         options.onErrors(errors);
+        if (options.onReport) { options.onReport(body.report || null); }
         showReport(body.report_html);
         if (body.deployed) {
           show((skipTests ? msg("skipped") : msg("deployed")) + ": " + body.deployed.map(function (d) {

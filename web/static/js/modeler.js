@@ -1,5 +1,6 @@
 // The designer's modeler: camunda-bpmn-js (keeps camunda:formData); test, validate and deploy
-// through draft-actions.js, with the elements named by a refusal outlined on the canvas.
+// through draft-actions.js, with the elements named by a refusal outlined on the canvas and the
+// scenarios' coverage marked on it (reached / not reached), hidden by a toggle.
 (function () {
   "use strict";
   var canvas = document.getElementById("canvas");
@@ -30,13 +31,41 @@
     });
   }
 
+  // The last scenario run's coverage, marked on the modeler's own canvas. Markers are CSS
+  // classes on the SVG only (never written to the saved XML); the toggle hides them.
+  var toggle = document.getElementById("coverage-toggle");
+  var covered = [];  // [id, marker] pairs of the last report
+  function showCoverage(on) {
+    var diagram = modeler.get("canvas");
+    var registry = modeler.get("elementRegistry");
+    covered.forEach(function (pair) {
+      if (!registry.get(pair[0])) { return; }
+      if (on) { diagram.addMarker(pair[0], pair[1]); } else { diagram.removeMarker(pair[0], pair[1]); }
+    });
+    canvas.setAttribute("data-coverage", on && covered.length ? "shown" : "hidden");
+  }
+  function markCoverage(report) {
+    showCoverage(false);
+    covered = [];
+    ((report && report.coverage) || []).forEach(function (c) {
+      [["flow_nodes_reached", "ltsa-reached"], ["flows_reached", "ltsa-reached"],
+        ["flow_nodes_missed", "ltsa-missed"], ["flows_missed", "ltsa-missed"]].forEach(function (kind) {
+        (c[kind[0]] || []).forEach(function (id) { covered.push([id, kind[1]]); });
+      });
+    });
+    toggle.parentNode.hidden = covered.length === 0;
+    showCoverage(toggle.checked);
+  }
+  if (toggle) { toggle.addEventListener("change", function () { showCoverage(toggle.checked); }); }
+
   var actions = window.LtsaDraft.wire({
     key: canvas.getAttribute("data-key"),
     version: canvas.getAttribute("data-version"),
     defaultName: "diagram.bpmn",
     fileName: function () { return nameInput.value; },
     save: function () { return modeler.saveXML({ format: true }).then(function (saved) { return saved.xml; }); },
-    onErrors: function (errors) { if (modeler) { markErrors(errors); } }
+    onErrors: function (errors) { if (modeler) { markErrors(errors); } },
+    onReport: function (report) { if (modeler && toggle && report) { markCoverage(report); } }
   });
   if (typeof window.BpmnModeler !== "function") {
     actions.show("bpmn modeler assets are missing (npm run build)", false);

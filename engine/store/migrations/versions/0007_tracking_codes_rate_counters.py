@@ -1,7 +1,7 @@
 """tracking codes (keyed hashes) and rate counters of the public endpoints
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa

@@ -4,6 +4,12 @@ Everything outside `engine/` imports from here, never from its modules.
 `tests/engine/test_public_api.py` pins this list.
 """
 
+from engine.access import (
+    AccessEntry,
+    AccessKind,
+    AccessNotRecorded,
+    AccessVerification,
+)
 from engine.audit import CaseReplay, Divergence, Verification, verify_export
 from engine.cases import Engine, JournalDiverged
 from engine.clock import Clock, ManualClock, SystemClock
@@ -19,8 +25,11 @@ from engine.errors import (
     NotFound,
     ValidationFailed,
 )
+from engine.jobs import REPORT_FORMAT, JobView, is_report, verify_report
 from engine.journal import EventKind, JournalEvent
+from engine.search import CaseHit, CaseQuery, SearchResult, mask_nik
 from engine.state import ProcessError
+from engine.subject import SUBJECT_FORMAT
 from engine.users import User, Users
 from engine.views import (
     Actor,
@@ -34,7 +43,15 @@ from engine.views import (
 
 __all__ = [
     "DESK_LABELS",
+    "REPORT_FORMAT",
+    "SUBJECT_FORMAT",
+    "AccessEntry",
+    "AccessKind",
+    "AccessNotRecorded",
+    "AccessVerification",
     "Actor",
+    "CaseHit",
+    "CaseQuery",
     "CaseReplay",
     "CaseNotActive",
     "CaseStatus",
@@ -50,6 +67,7 @@ __all__ = [
     "EngineError",
     "EventKind",
     "Forbidden",
+    "JobView",
     "JournalDiverged",
     "JournalEvent",
     "ManualClock",
@@ -57,6 +75,7 @@ __all__ = [
     "ProcessError",
     "ProcessVersion",
     "Role",
+    "SearchResult",
     "SourceFile",
     "SystemClock",
     "TaskView",
@@ -64,5 +83,8 @@ __all__ = [
     "Users",
     "ValidationFailed",
     "Verification",
+    "is_report",
+    "mask_nik",
     "verify_export",
+    "verify_report",
 ]

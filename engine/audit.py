@@ -43,6 +43,7 @@ __all__ = [
     "CaseReplay",
     "Divergence",
     "Verification",
+    "signature_ok",
     "verify_export",
 ]
 
@@ -215,6 +216,10 @@ class Auditor:
             .decode()
         )
 
+    def sign(self, document: dict[str, Any]) -> dict[str, Any]:
+        """`document` with the installation's public key and Ed25519 signature added."""
+        return self._sign(document)
+
     def _sign(self, document: dict[str, Any]) -> dict[str, Any]:
         signature = self._private_key().sign(canonical_json(document))
         return {
@@ -223,8 +228,11 @@ class Auditor:
             "signature": base64.b64encode(signature).decode(),
         }
 
-    def checkpoint(self, now: datetime) -> dict[str, Any]:
-        """Sign the head hash and length of every case's journal; store the file."""
+    def checkpoint(self, now: datetime, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Sign the head hash and length of every case's journal; store the file.
+
+        `extra` adds other signed heads (the access record's chains by day).
+        """
         with self.db.session() as session:
             heads = {
                 str(case_id): [revision, head]
@@ -237,6 +245,7 @@ class Auditor:
             "created_at": now.isoformat(),
             "cases": heads,
             "root": sha256_hex(canonical_json(heads)),
+            **(extra or {}),
         }
         signed = self._sign(document)
         folder = self.dir / "checkpoints"
@@ -436,6 +445,11 @@ class Auditor:
             "documents": documents,
         }
         return self._sign(document)
+
+
+def signature_ok(document: dict[str, Any], expected_key: str | None = None) -> bool:
+    """Whether a signed document's Ed25519 signature verifies (against `expected_key`)."""
+    return _signature_ok(document, expected_key)
 
 
 def _signature_ok(document: dict[str, Any], expected_key: str | None = None) -> bool:

@@ -27,6 +27,7 @@ class Role(StrEnum):
     DESIGNER = "designer"
     OFFICER = "officer"
     AUDITOR = "auditor"
+    KEPALA = "kepala"
     SYSTEM = "system"
 
 

@@ -35,6 +35,20 @@ EXPECTED = {
     "User",
     "Users",
     "ValidationFailed",
+    # the auditor across cases and the access record (issue 19)
+    "REPORT_FORMAT",
+    "SUBJECT_FORMAT",
+    "AccessEntry",
+    "AccessKind",
+    "AccessNotRecorded",
+    "AccessVerification",
+    "CaseHit",
+    "CaseQuery",
+    "JobView",
+    "SearchResult",
+    "is_report",
+    "mask_nik",
+    "verify_report",
 }
 
 
@@ -54,5 +68,6 @@ def test_every_engine_error_is_one_hierarchy() -> None:
         "ValidationFailed",
         "JournalDiverged",
         "ProcessError",
+        "AccessNotRecorded",
     ):
         assert issubclass(getattr(engine, name), engine.EngineError)

@@ -65,12 +65,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     access.init_app(app)
     i18n.init_app(app)
 
-    from web import admin, audit, auth, cases, designer, tasks
+    from web import admin, audit, audit_cases, auth, cases, designer, tasks
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(tasks.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(audit_cases.bp)
     app.register_blueprint(designer.bp)
     app.register_blueprint(admin.bp)
     api.init_app(app)

@@ -24,10 +24,11 @@ from flask import (
     url_for,
 )
 
-from engine import CaseView, Engine, EventKind, JournalEvent, Role
+from engine import AccessKind, CaseView, Engine, EventKind, JournalEvent, Role
 from web import engine_of
 from web.access import AUDITORS, READERS, allow, me
 from web.i18n import gettext
+from web.reads import read_case, record_read, shown_events
 
 __all__ = ["bp", "diagram_xml", "document_refs", "element_of", "path_of", "show_value"]
 
@@ -78,8 +79,8 @@ def start() -> Response:
 def show(case_id: int) -> str:
     """One case: the process diagram, the timeline of its journal and its documents."""
     eng = engine_of()
-    case = eng.get_case(case_id)
-    events = eng.history(case_id)
+    case, hidden = read_case(case_id, AccessKind.CASE_PAGE)
+    events = shown_events(eng.history(case_id), hidden)
     return render_template(
         "cases/show.html",
         case=case,
@@ -118,7 +119,12 @@ def document(case_id: int, sha256: str) -> Response:
     """Download a document of this case (only documents the case refers to)."""
     eng = engine_of()
     case = eng.get_case(case_id)
-    refs = {d["sha256"]: d for d in document_refs(case.data, eng.history(case_id))}
+    hidden = eng.visibility.hidden(case, me().actor)
+    shown = eng.visibility.case(case, me().actor)
+    refs = {
+        d["sha256"]: d
+        for d in document_refs(shown.data, shown_events(eng.history(case_id), hidden))
+    }
     ref = refs.get(sha256)
     if ref is None:
         abort(404)
@@ -126,6 +132,7 @@ def document(case_id: int, sha256: str) -> Response:
         content = eng.documents.get(sha256)
     except (OSError, ValueError):
         abort(404)
+    record_read(case_id, AccessKind.DOCUMENT, document=sha256)
     name = re.sub(r"[^\w.\- ]", "_", str(ref.get("name") or "dokumen"))
     return Response(
         content,

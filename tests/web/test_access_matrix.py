@@ -40,6 +40,16 @@ EXPECTED: dict[str, set[str]] = {
     "api_tasks.claim": {"officer"},
     "api_tasks.unclaim": {"officer", "admin"},
     "audit.case": AUDITORS,
+    "audit_cases.index": AUDITORS,
+    "audit_cases.new_job": AUDITORS,
+    "audit_cases.job": AUDITORS,
+    "audit_cases.job_report": AUDITORS,
+    "audit_cases.access": AUDITORS,
+    "api_audit_cases.search_cases": AUDITORS,
+    "api_audit_cases.case_access": AUDITORS,
+    "api_audit_cases.create_job": AUDITORS,
+    "api_audit_cases.get_job": AUDITORS,
+    "api_audit_cases.job_report": AUDITORS,
     "cases.search": READERS,
     "cases.show": READERS,
     "cases.diagram": READERS,
@@ -69,6 +79,7 @@ VALUES = {
     "key": "intake",
     "version": 1,
     "name": "intake.bpmn",
+    "job_id": 999,
 }
 
 

@@ -52,12 +52,13 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
     )
-    from web.api import audit, cases, processes, tasks
+    from web.api import audit, audit_cases, cases, processes, tasks
 
     api.register_blueprint(processes.blp, url_prefix="/api/v1/processes")
     api.register_blueprint(cases.blp, url_prefix="/api/v1/cases")
     api.register_blueprint(audit.blp, url_prefix="/api/v1/cases")
     api.register_blueprint(tasks.blp, url_prefix="/api/v1/tasks")
+    api.register_blueprint(audit_cases.blp, url_prefix="/api/v1")
     spec_view = app.view_functions["api-docs.openapi_json"]
 
     @allow(*EVERY_ROLE)

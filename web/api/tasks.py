@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 from flask_smorest import Blueprint
 
-from engine import Forbidden, Role, TaskView
+from engine import AccessKind, Forbidden, Role, TaskView
 from web import engine_of
 from web.access import READERS, allow, me
 from web.api.schemas import (
@@ -18,6 +18,7 @@ from web.api.schemas import (
     TaskListQuery,
     TaskSchema,
 )
+from web.reads import record_read
 
 __all__ = ["blp"]
 
@@ -67,6 +68,7 @@ def list_tasks(query: dict[str, Any]) -> Any:
 def get_task(task_id: int) -> Any:
     """One task; ``form`` is the JSON Schema of its form while it is ready."""
     task = _visible(engine_of().get_task(task_id))
+    record_read(task.case_id, AccessKind.API_TASK)
     schema = task.form.json_schema(_locale()) if task.form is not None else None
     return {**vars(task), "form": schema}
 

@@ -29,6 +29,7 @@ from engine import (
     NotFound,
     TaskView,
     ValidationFailed,
+    is_report,
     verify_export,
 )
 
@@ -430,14 +431,30 @@ def audit() -> None:
     "--file",
     "export_file",
     type=click.Path(exists=True, path_type=Path),
-    help="verify an exported history without the database",
+    help="verify an exported history (or a signed report) without the database",
+)
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="with --all: also write a signed report of the run",
 )
 @click.option("--json", "as_json", is_flag=True)
 @handles_errors
 def audit_verify(
-    case_ids: tuple[int, ...], all_cases: bool, export_file: Path | None, as_json: bool
+    case_ids: tuple[int, ...],
+    all_cases: bool,
+    export_file: Path | None,
+    report_file: Path | None,
+    as_json: bool,
 ) -> None:
     """Check hash chains, checkpoints and replays; exit 1 when anything is off."""
+    if export_file is not None and is_report(export_file.read_bytes()):
+        sys.exit(check_report(export_file, as_json))
+    if report_file is not None:
+        if not all_cases:
+            raise click.UsageError("--report goes with --all")
+        sys.exit(verify_all_to_report(_engine(), report_file, as_json))
     if export_file is not None:
         document = json.loads(export_file.read_text(encoding="utf-8"))
         verdicts = [verify_export(document)]
@@ -562,5 +579,10 @@ def demo() -> None:
 
     seed(_engine(), echo=click.echo)
 
+
+# the auditor's commands across cases; they use the helpers above
+from cli.audit_more import add_commands, check_report, verify_all_to_report  # noqa: E402
+
+add_commands(audit)
 
 __all__ = ["case_dict", "event_dict", "main", "task_dict"]

@@ -11,6 +11,7 @@ rows, with the access record's chains, and signed.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -80,13 +81,15 @@ class VerifyJobs:
         auditor: Auditor,
         access: AccessLog,
         search: CaseSearch,
-        lease_seconds: float = LEASE_SECONDS,
+        lease_seconds: float | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.auditor = auditor
         self.access = access
         self.search = search
+        if lease_seconds is None:  # how long a dead process's job waits before another resumes it
+            lease_seconds = float(os.environ.get("LTSA_JOB_LEASE_SECONDS") or LEASE_SECONDS)
         self.lease = timedelta(seconds=lease_seconds)
 
     def create(self, query: CaseQuery | None, actor: str) -> JobView:

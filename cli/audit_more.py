@@ -16,7 +16,7 @@ import click
 from cli.main import _engine, _table, handles_errors
 from engine import Actor, Engine, Role, verify_report
 
-__all__ = ["add_commands", "check_report", "verify_all_to_report"]
+__all__ = ["add_commands", "check_report", "report_access_days", "verify_all_to_report"]
 
 
 @click.command("access")
@@ -73,6 +73,18 @@ def verify_all_to_report(eng: Engine, report: Path, as_json: bool) -> int:
             f"{summary['access_not_intact'] or 'none'}; signed report written to {report}"
         )
     return 1 if bad else 0
+
+
+def report_access_days(eng: Engine) -> bool:
+    """Verify every day of the access record (on stderr); True when one is not intact."""
+    broken = [v for v in eng.access.verify(eng.auditor.latest_checkpoint()) if not v.intact]
+    for day in broken:
+        click.echo(
+            f"access record {day.day}: TAMPERED at entry {day.first_bad_entry}: "
+            + "; ".join(day.problems),
+            err=True,
+        )
+    return bool(broken)
 
 
 def check_report(path: Path, as_json: bool) -> int:

@@ -455,6 +455,7 @@ def audit_verify(
         if not all_cases:
             raise click.UsageError("--report goes with --all")
         sys.exit(verify_all_to_report(_engine(), report_file, as_json))
+    access_broken = False
     if export_file is not None:
         document = json.loads(export_file.read_text(encoding="utf-8"))
         verdicts = [verify_export(document)]
@@ -468,6 +469,7 @@ def audit_verify(
                 eng.verify_all(), length=total, label="verifying", file=sys.stderr
             ) as progress:
                 verdicts = list(progress)
+            access_broken = report_access_days(eng)
         else:
             verdicts = [eng.verify(case_id) for case_id in case_ids]
     broken = [v for v in verdicts if not v.intact]
@@ -483,7 +485,7 @@ def audit_verify(
             f"{len(verdicts)} case(s) checked, {len(verdicts) - len(broken)} intact, "
             f"{len(broken)} not intact"
         )
-    sys.exit(1 if broken else 0)
+    sys.exit(1 if broken or access_broken else 0)
 
 
 @audit.command("replay")
@@ -581,7 +583,12 @@ def demo() -> None:
 
 
 # the auditor's commands across cases; they use the helpers above
-from cli.audit_more import add_commands, check_report, verify_all_to_report  # noqa: E402
+from cli.audit_more import (  # noqa: E402
+    add_commands,
+    check_report,
+    report_access_days,
+    verify_all_to_report,
+)
 
 add_commands(audit)
 

@@ -133,37 +133,55 @@ class CaseSearch:
             raise ValidationFailed(errors)
 
     @staticmethod
-    def _filtered(query: CaseQuery, columns: Any) -> Select[Any]:
-        stmt = select(*columns).join(
-            ProcessVersionRow, ProcessVersionRow.id == CaseRow.process_version_id
-        )
-        events = []
+    def _event_conditions(query: CaseQuery) -> list[Any]:
+        conditions = []
         if query.actor:
-            events.append(EventRow.actor == query.actor)
+            conditions.append(EventRow.actor == query.actor)
         if query.desk:
-            events.append(EventRow.desk == query.desk)
+            conditions.append(EventRow.desk == query.desk)
         if query.kind:
-            events.append(EventRow.kind == query.kind)
+            conditions.append(EventRow.kind == query.kind)
         if query.since:
-            events.append(EventRow.recorded_at >= query.since)
+            conditions.append(EventRow.recorded_at >= query.since)
         if query.until:
-            events.append(EventRow.recorded_at < query.until)
-        if events:
-            stmt = stmt.where(CaseRow.id.in_(select(EventRow.case_id).where(*events)))
+            conditions.append(EventRow.recorded_at < query.until)
+        return conditions
+
+    @staticmethod
+    def _case_conditions(query: CaseQuery) -> list[Any]:
+        conditions = []
         if query.status:
-            stmt = stmt.where(CaseRow.status == query.status)
+            conditions.append(CaseRow.status == query.status)
         if query.process_key:
-            stmt = stmt.where(CaseRow.process_key == query.process_key)
+            conditions.append(CaseRow.process_key == query.process_key)
         if query.version is not None:
-            stmt = stmt.where(ProcessVersionRow.version == query.version)
+            conditions.append(ProcessVersionRow.version == query.version)
         if query.rule:
             pattern = f"%{_escape_like(query.rule)}%"
-            stmt = stmt.where(CaseRow.rejection_reason.like(pattern, escape="\\"))
+            conditions.append(CaseRow.rejection_reason.like(pattern, escape="\\"))
         if query.migrated is not None:
             migrated = select(EventRow.case_id).where(EventRow.kind == EventKind.CASE_MIGRATED)
             column = CaseRow.id.in_(migrated)
-            stmt = stmt.where(column if query.migrated else ~column)
-        return stmt
+            conditions.append(column if query.migrated else ~column)
+        return conditions
+
+    def _filtered(self, query: CaseQuery, columns: Any) -> Select[Any]:
+        stmt = select(*columns).join(
+            ProcessVersionRow, ProcessVersionRow.id == CaseRow.process_version_id
+        )
+        events = self._event_conditions(query)
+        if events:
+            stmt = stmt.where(CaseRow.id.in_(select(EventRow.case_id).where(*events)))
+        return stmt.where(*self._case_conditions(query))
+
+    def _matching_ids(self, session: Any, query: CaseQuery) -> list[int]:
+        """Every matching id, ascending; from the journal's index alone when it can."""
+        events = self._event_conditions(query)
+        if events and not self._case_conditions(query):
+            stmt = select(EventRow.case_id).where(*events).distinct().order_by(EventRow.case_id)
+        else:
+            stmt = self._filtered(query, (CaseRow.id,)).order_by(CaseRow.id)
+        return [int(i) for i in session.scalars(stmt)]
 
     _COLUMNS = (
         CaseRow.id,
@@ -191,7 +209,7 @@ class CaseSearch:
                 hits = tuple(CaseHit(*r) for r in rows[: query.limit])
                 return SearchResult(hits, more=len(rows) > query.limit)
             seed = query.seed if query.seed is not None else secrets.randbelow(2**31)
-            ids = list(session.scalars(self._filtered(query, (CaseRow.id,)).order_by(CaseRow.id)))
+            ids = self._matching_ids(session, query)
             chosen = sorted(random.Random(seed).sample(ids, min(query.sample, len(ids))))
             rows = []
             for start in range(0, len(chosen), 500):
@@ -207,5 +225,4 @@ class CaseSearch:
             return [hit.id for hit in self.search(query).cases]
         self._check(query)
         with self.db.session() as session:
-            stmt = self._filtered(query, (CaseRow.id,)).order_by(CaseRow.id)
-            return list(session.scalars(stmt))
+            return self._matching_ids(session, query)

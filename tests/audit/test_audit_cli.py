@@ -121,3 +121,13 @@ def test_subject_export_holds_the_workers_cases_and_every_read(setup, tmp_path: 
     ]
     assert run("audit", "subject-export", "123", "--out", str(out)).exit_code == 3
     assert run("audit", "subject-export", "9" * 16, "--out", str(out)).exit_code == 6
+
+
+def test_verify_all_also_checks_the_access_record(setup) -> None:
+    eng, cases, run = setup
+    assert run("audit", "verify", "--all").exit_code == 0
+    with eng.db.engine.begin() as connection:
+        connection.execute(text("UPDATE access_log SET address = '10.9.9.9' WHERE seq = 1"))
+    tampered = run("audit", "verify", "--all")
+    assert tampered.exit_code == 1
+    assert "access record" in tampered.output and "entry 1" in tampered.output

@@ -72,9 +72,7 @@ def measure(eng: Engine, repeat: int, seed_value: int = 19) -> dict[str, dict[st
     def by_kind_and_status() -> None:
         since, until = month()
         status = rng.choice(["active", "completed", "rejected"])
-        eng.search.search(
-            CaseQuery(kind="task_completed", status=status, since=since, until=until)
-        )
+        eng.search.search(CaseQuery(kind="task_completed", status=status, since=since, until=until))
 
     def by_rule() -> None:
         since, until = month()

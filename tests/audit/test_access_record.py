@@ -171,3 +171,44 @@ def test_subject_export_holds_both_cases_and_every_read(eng: Engine, clock: Manu
     assert [p["kind"] for p in processing] == ["case_started", "task_completed"]
     assert document["cases"][0]["data"]["full_name"] == "Siti"
     assert document["signature"] and json.dumps(document)
+
+
+def test_concurrent_reads_keep_one_unbroken_chain(eng: Engine) -> None:
+    import threading
+
+    case_id = _register(eng, ANI, "Siti")
+    errors: list[BaseException] = []
+
+    def reader(name: str) -> None:
+        try:
+            for _ in range(10):
+                eng.access.record(Actor(name, "officer", ("disnaker",)), case_id, "api_case")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader, args=(f"r{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    [day] = eng.access.verify()
+    assert day.intact and day.entries == 40
+
+
+def test_a_filtered_verification_job_reports_its_sample_and_seed(eng: Engine) -> None:
+    from engine import verify_report
+
+    ids = [_register(eng, ANI, f"Siti {i}") for i in range(6)]
+    _sql(eng, "UPDATE journal_events SET actor = 'x' WHERE case_id = :c AND seq = 2", c=ids[2])
+    job = eng.jobs.create(CaseQuery(sample=6, seed=5), "audrey")
+    assert job.total == 6 and job.params["filters"] == {"sample": 6, "seed": 5}
+    done = eng.jobs.run(job.id, "test-worker", batch=4)
+    assert done.status == "done" and done.done == 6 and done.not_intact == 1
+    report = eng.jobs.report(job.id)
+    intact, _ = verify_report(report.encode())
+    document = json.loads(report)
+    assert intact and document["summary"]["not_intact"] == [ids[2]]
+    assert document["scope"]["filters"]["seed"] == 5
+    unseeded = eng.jobs.create(CaseQuery(sample=2), "audrey")
+    assert isinstance(unseeded.params["filters"]["seed"], int)  # drawn, kept, printed

@@ -170,3 +170,13 @@ def test_verify_job_from_the_web_gives_a_signed_report(
     document = json.loads(report)
     assert document["summary"]["not_intact"] == [] and len(document["cases"]) == 2
     assert document["access"] and all(day["intact"] for day in document["access"])
+
+
+def test_the_audit_page_of_a_case_links_its_access_record(
+    eng: Engine, as_user: Callable[[str], FlaskClient]
+) -> None:
+    case_id, _ = _case_with_document(eng)
+    page = as_user("auditor").get(f"/audit/cases/{case_id}")
+    assert f"/audit/access?case={case_id}" in page.text
+    record = as_user("auditor").get(f"/audit/access?case={case_id}")
+    assert "replay" in record.text or "audit/putar ulang" in record.text

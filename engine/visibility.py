@@ -12,14 +12,52 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from engine.definitions import ProcessBundle
+from engine.desks import Desk
+from engine.errors import DeploymentError
 from engine.journal import JournalEvent
-from engine.registry import Registry
 from engine.store.db import Database
 from engine.views import Actor, CaseView, Role
 
-__all__ = ["Visibility", "restricted_fields"]
+if TYPE_CHECKING:  # the registry checks audiences at deployment: it imports this module
+    from engine.registry import Registry
+
+__all__ = ["Visibility", "audience_errors", "restricted_fields"]
+
+
+def audience_errors(bundle: ProcessBundle) -> list[DeploymentError]:
+    """Names in `visibility` properties that are no desk, role or user task of the process."""
+    known = {d.value for d in Desk} | {r.value for r in Role if r != Role.SYSTEM}
+    known |= {task for _, task in bundle.desks}
+    errors = []
+    for (_, task), form in sorted(bundle.forms.items()):
+        for field in form.fields:
+            for name in field.visibility:
+                if name not in known:
+                    file, line = _where(bundle, task)
+                    errors.append(
+                        DeploymentError(
+                            file,
+                            line,
+                            task,
+                            "LTSA-D014",
+                            f"field {field.id!r}: visibility names {name!r}, "
+                            "which is no desk, role or user task of this process",
+                            "list desk codes (dinkes), roles (auditor, kepala) or user-task ids",
+                        )
+                    )
+    return errors
+
+
+def _where(bundle: ProcessBundle, element_id: str) -> tuple[str, int | None]:
+    marker = f'id="{element_id}"'.encode()
+    for source in bundle.files:
+        at = source.content.find(marker)
+        if at >= 0:
+            return source.name, source.content.count(b"\n", 0, at) + 1
+    return "-", None
 
 
 def restricted_fields(forms_of_version: Iterable[Any]) -> dict[str, frozenset[str]]:

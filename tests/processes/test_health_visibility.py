@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ltsa_driver import Driver
+import pytest
+from ltsa_driver import PROCESSES, Driver
 
-from engine import Actor, Engine
+from engine import Actor, DeploymentFailed, Engine, SourceFile
 
 HEALTH = {
     "health_unfit_count",
@@ -47,3 +48,28 @@ def test_health_desk_final_verification_auditors_and_head_see_health_results(
 
     driver.final_verification(case)
     assert hidden(Driver.officer("disnaker")) == HEALTH  # once it is done, no longer
+
+
+def test_a_visibility_naming_no_desk_role_or_task_is_refused_at_deployment(
+    engine: Engine,
+) -> None:
+    files = []
+    for path in sorted(PROCESSES.iterdir()):
+        if path.suffix in (".bpmn", ".dmn"):
+            content = path.read_bytes()
+            if path.name == "ltsa_placement.bpmn":
+                content = content.replace(
+                    b"dinkes,verifikasi_akhir,", b"dinkez,verifikasi_akhir,", 1
+                )
+            files.append(SourceFile(path.name, content))
+    before = engine.processes()
+    with pytest.raises(DeploymentFailed) as refused:
+        engine.deploy(files, actor="designer")
+    [error] = refused.value.errors
+    assert (error.code, error.file, error.element_id) == (
+        "LTSA-D014",
+        "ltsa_placement.bpmn",
+        "pemeriksaan_kesehatan",
+    )
+    assert "'dinkez'" in error.message and error.line is not None
+    assert engine.processes() == before

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from flask.testing import FlaskClient
-from web_testkit import BPMN_DIR, ready_task, token_for
+from web_testkit import BPMN_DIR, csrf_of, ready_task, token_for
 
 from engine import Actor, Engine, SourceFile, verify_report
 
@@ -145,6 +145,16 @@ def test_search_api_filters_samples_and_masks_the_nik_in_csv(
     assert auditor.get("/api/v1/audit/cases?kind=nope").status_code == 422
     page = auditor.get("/audit?sample=3&seed=7")
     assert "seed 7" in page.text and "3212015506950" not in page.text
+    csv_from_page = auditor.get("/audit?sample=3&seed=7&format=csv")
+    assert csv_from_page.mimetype == "text/csv" and csv_from_page.text == as_csv.text
+    job = auditor.post(
+        "/audit/jobs",
+        data={"csrf_token": csrf_of(page.text), "scope": "filtered", "sample": "3", "seed": "7"},
+    )
+    assert job.status_code == 302 and "/audit/jobs/" in job.headers["Location"]
+    job_id = int(job.headers["Location"].rsplit("/", 1)[1])
+    assert eng.jobs.get(job_id).params["filters"] == {"sample": 3, "seed": 7}
+    assert eng.jobs.get(job_id).total == 3
 
 
 def test_verify_job_from_the_web_gives_a_signed_report(

@@ -212,3 +212,22 @@ def test_a_filtered_verification_job_reports_its_sample_and_seed(eng: Engine) ->
     assert document["scope"]["filters"]["seed"] == 5
     unseeded = eng.jobs.create(CaseQuery(sample=2), "audrey")
     assert isinstance(unseeded.params["filters"]["seed"], int)  # drawn, kept, printed
+
+
+def test_search_pages_list_the_newest_activity_first(
+    eng: Engine, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import engine.search
+
+    monkeypatch.setattr(engine.search, "_CHUNK", 3)  # walk the index in several steps
+    ids = []
+    for i in range(5):
+        ids.append(_register(eng, BUDI, f"Budi {i}"))
+        clock.advance(timedelta(hours=1))
+    eng.withdraw(ids[1], "atas permintaan", BUDI)  # now the newest activity of budi's
+    order = [ids[1], ids[4], ids[3], ids[2], ids[0]]
+    pages = [eng.search.search(CaseQuery(actor="budi", limit=2, offset=o)) for o in (0, 2, 4)]
+    assert [[h.id for h in p.cases] for p in pages] == [order[:2], order[2:4], order[4:]]
+    assert [p.more for p in pages] == [True, True, False]
+    withdrawn = eng.search.search(CaseQuery(actor="budi", status="withdrawn"))
+    assert [h.id for h in withdrawn.cases] == [ids[1]]

@@ -20,6 +20,7 @@ def test_audit_search_bench_runs_on_tiny_counts(tmp_path: Path) -> None:
     assert result["seeded"]["cases"] == 300 and result["seeded"]["task_events"] > 300
     assert set(result["searches_ms"]) == {
         "officer_month",
+        "retired_officer_all_time",
         "desk_month",
         "kind_status_month",
         "rule_quarter",

@@ -116,9 +116,9 @@ class Visibility:
             if not may_see(audience, actor, case)
         )
 
-    def case(self, case: CaseView, actor: Actor) -> CaseView:
-        """`case` with the data `actor` may not see left out."""
-        hidden = self.hidden(case, actor)
+    def case(self, case: CaseView, actor: Actor, hidden: frozenset[str] | None = None) -> CaseView:
+        """`case` with the data `actor` may not see (or the `hidden` fields) left out."""
+        hidden = self.hidden(case, actor) if hidden is None else hidden
         return replace(case, data=_without(case.data, hidden)) if hidden else case
 
     @staticmethod

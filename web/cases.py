@@ -120,7 +120,7 @@ def document(case_id: int, sha256: str) -> Response:
     eng = engine_of()
     case = eng.get_case(case_id)
     hidden = eng.visibility.hidden(case, me().actor)
-    shown = eng.visibility.case(case, me().actor)
+    shown = eng.visibility.case(case, me().actor, hidden)
     refs = {
         d["sha256"]: d
         for d in document_refs(shown.data, shown_events(eng.history(case_id), hidden))

@@ -38,7 +38,7 @@ def read_case(case_id: int, what: AccessKind) -> tuple[CaseView, frozenset[str]]
     case = eng.get_case(case_id)
     record_read(case_id, what)
     hidden = hidden_fields(case)
-    return eng.visibility.case(case, me().actor), hidden
+    return eng.visibility.case(case, me().actor, hidden), hidden
 
 
 def shown_events(events: Iterable[JournalEvent], hidden: frozenset[str]) -> list[JournalEvent]:

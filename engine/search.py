@@ -28,7 +28,8 @@ __all__ = ["CaseHit", "CaseQuery", "CaseSearch", "SearchResult", "mask_nik"]
 
 MAX_SAMPLE = 10_000
 MAX_PAGE = 1000
-_CHUNK = 1000  # journal entries read per step of a search by activity
+_CHUNK = 1000  # journal entries read by the first step of a search by activity
+_MAX_CHUNK = 32_000
 
 
 def mask_nik(nik: str | None) -> str:
@@ -246,11 +247,12 @@ class CaseSearch:
         seen: set[int] = set()
         found: list[CaseHit] = []
         last: tuple[Any, int] | None = None
+        size = _CHUNK
         while len(found) < wanted:
             stmt = select(EventRow.recorded_at, EventRow.case_id).where(*events)
             if last is not None:
                 stmt = stmt.where(tuple_(EventRow.recorded_at, EventRow.case_id) < last)
-            chunk = session.execute(stmt.order_by(*order).limit(_CHUNK)).all()
+            chunk = session.execute(stmt.order_by(*order).limit(size)).all()
             fresh = []
             for _at, case_id in chunk:
                 if case_id not in seen:
@@ -259,9 +261,10 @@ class CaseSearch:
             rank = {case_id: position for position, case_id in enumerate(fresh)}
             passed = self._hits(session, fresh, query)
             found.extend(sorted(passed, key=lambda hit: rank[hit.id]))
-            if len(chunk) < _CHUNK:
+            if len(chunk) < size:
                 break
             last = (chunk[-1][0], chunk[-1][1])
+            size = min(size * 2, _MAX_CHUNK)  # few cases pass the case filters: stride longer
         page = found[query.offset : query.offset + query.limit]
         return SearchResult(tuple(page), more=len(found) > query.offset + query.limit)
 

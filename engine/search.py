@@ -4,7 +4,8 @@ A filter on the journal (who acted, at which desk, what kind of input, in
 which period) selects the cases with at least one such event; filters on the
 case (status, version, the rule named in the rejection reason, migrated or
 not) narrow it further. Indexes for each journal filter are in migration 0008.
-A page lists the cases with the newest matching activity first; a sample is
+A page lists the cases with the newest matching activity first (journal
+filters only) or the newest cases first (with case filters); a sample is
 drawn from the sorted ids of every matching case with `random.Random(seed)`,
 so the same filters and seed draw the same cases.
 """
@@ -201,8 +202,9 @@ class CaseSearch:
     def search(self, query: CaseQuery) -> SearchResult:
         """A page of matching cases, or, with ``sample``, a seeded sample (by id).
 
-        With journal filters, the cases whose matching activity is newest come
-        first; otherwise the newest cases.
+        With journal filters only, the cases whose matching activity is newest
+        come first (walked along the journal's index); with case filters too
+        (status, rule, version ...), the newest cases first.
 
         Raises:
             ValidationFailed: a filter is out of range (names the filter).
@@ -210,7 +212,7 @@ class CaseSearch:
         self._check(query)
         with self.db.session() as session:
             if query.sample is None:
-                if self._event_conditions(query):
+                if self._event_conditions(query) and not self._case_conditions(query):
                     return self._by_activity(session, query)
                 stmt = self._filtered(query, self._COLUMNS).order_by(CaseRow.id.desc())
                 rows = session.execute(stmt.limit(query.limit + 1).offset(query.offset)).all()

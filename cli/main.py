@@ -33,6 +33,7 @@ from engine import (
     ScenarioFileError,
     TaskView,
     ValidationFailed,
+    is_report,
     verify_export,
 )
 
@@ -457,14 +458,31 @@ def audit() -> None:
     "--file",
     "export_file",
     type=click.Path(exists=True, path_type=Path),
-    help="verify an exported history without the database",
+    help="verify an exported history (or a signed report) without the database",
+)
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="with --all: also write a signed report of the run",
 )
 @click.option("--json", "as_json", is_flag=True)
 @handles_errors
 def audit_verify(
-    case_ids: tuple[int, ...], all_cases: bool, export_file: Path | None, as_json: bool
+    case_ids: tuple[int, ...],
+    all_cases: bool,
+    export_file: Path | None,
+    report_file: Path | None,
+    as_json: bool,
 ) -> None:
     """Check hash chains, checkpoints and replays; exit 1 when anything is off."""
+    if export_file is not None and is_report(export_file.read_bytes()):
+        sys.exit(check_report(export_file, as_json))
+    if report_file is not None:
+        if not all_cases:
+            raise click.UsageError("--report goes with --all")
+        sys.exit(verify_all_to_report(_engine(), report_file, as_json))
+    access_broken = False
     if export_file is not None:
         document = json.loads(export_file.read_text(encoding="utf-8"))
         verdicts = [verify_export(document)]
@@ -478,6 +496,7 @@ def audit_verify(
                 eng.verify_all(), length=total, label="verifying", file=sys.stderr
             ) as progress:
                 verdicts = list(progress)
+            access_broken = report_access_days(eng)
         else:
             verdicts = [eng.verify(case_id) for case_id in case_ids]
     broken = [v for v in verdicts if not v.intact]
@@ -493,7 +512,7 @@ def audit_verify(
             f"{len(verdicts)} case(s) checked, {len(verdicts) - len(broken)} intact, "
             f"{len(broken)} not intact"
         )
-    sys.exit(1 if broken else 0)
+    sys.exit(1 if broken or access_broken else 0)
 
 
 @audit.command("replay")
@@ -596,5 +615,14 @@ main.add_command(migrate)
 from cli.offices import office  # noqa: E402  (registers `ltsa office`)
 
 main.add_command(office)
+# the auditor's commands across cases; they use the helpers above
+from cli.audit_more import (  # noqa: E402
+    add_commands,
+    check_report,
+    report_access_days,
+    verify_all_to_report,
+)
+
+add_commands(audit)
 
 __all__ = ["case_dict", "event_dict", "main", "task_dict"]

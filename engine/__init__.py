@@ -4,6 +4,12 @@ Everything outside `engine/` imports from here, never from its modules.
 `tests/engine/test_public_api.py` pins this list.
 """
 
+from engine.access import (
+    AccessEntry,
+    AccessKind,
+    AccessNotRecorded,
+    AccessVerification,
+)
 from engine.audit import CaseReplay, Divergence, Verification, verify_export
 from engine.cases import Engine, JournalDiverged, run_scenarios
 from engine.clock import Clock, ManualClock, SystemClock
@@ -20,6 +26,7 @@ from engine.errors import (
     NotFound,
     ValidationFailed,
 )
+from engine.jobs import REPORT_FORMAT, JobView, is_report, verify_report
 from engine.journal import EventKind, JournalEvent
 from engine.logins import Logins, SignIn
 from engine.migration_plan import CaseImpact
@@ -33,7 +40,9 @@ from engine.scenario_report import (
     ScenarioResult,
     ScenariosFailed,
 )
+from engine.search import CaseHit, CaseQuery, SearchResult, mask_nik
 from engine.state import ProcessError
+from engine.subject import SUBJECT_FORMAT
 from engine.users import User, Users
 from engine.views import (
     Actor,
@@ -48,8 +57,16 @@ from engine.views import (
 __all__ = [
     "DEFAULT_OFFICE",
     "DESK_LABELS",
+    "REPORT_FORMAT",
+    "SUBJECT_FORMAT",
+    "AccessEntry",
+    "AccessKind",
+    "AccessNotRecorded",
+    "AccessVerification",
     "Actor",
     "CaseImpact",
+    "CaseHit",
+    "CaseQuery",
     "CaseReplay",
     "CaseNotActive",
     "CaseProgress",
@@ -68,6 +85,7 @@ __all__ = [
     "EngineError",
     "EventKind",
     "Forbidden",
+    "JobView",
     "JournalDiverged",
     "JournalEvent",
     "LinkedComplaint",
@@ -88,6 +106,7 @@ __all__ = [
     "ScenarioReport",
     "ScenarioResult",
     "ScenariosFailed",
+    "SearchResult",
     "SourceFile",
     "SystemClock",
     "TaskView",
@@ -97,5 +116,8 @@ __all__ = [
     "Verification",
     "Waiting",
     "run_scenarios",
+    "is_report",
+    "mask_nik",
     "verify_export",
+    "verify_report",
 ]

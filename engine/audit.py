@@ -51,6 +51,7 @@ __all__ = [
     "CaseReplay",
     "Divergence",
     "Verification",
+    "signature_ok",
     "verify_export",
     "what_if",
 ]
@@ -128,6 +129,10 @@ class Auditor:
             .decode()
         )
 
+    def sign(self, document: dict[str, Any]) -> dict[str, Any]:
+        """`document` with the installation's public key and Ed25519 signature added."""
+        return self._sign(document)
+
     def _sign(self, document: dict[str, Any]) -> dict[str, Any]:
         signature = self._private_key().sign(canonical_json(document))
         return {
@@ -136,8 +141,11 @@ class Auditor:
             "signature": base64.b64encode(signature).decode(),
         }
 
-    def checkpoint(self, now: datetime) -> dict[str, Any]:
-        """Sign the head hash and length of every case's journal; store the file."""
+    def checkpoint(self, now: datetime, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Sign the head hash and length of every case's journal; store the file.
+
+        `extra` adds other signed heads (the access record's chains by day).
+        """
         with self.db.session() as session:
             heads = {
                 str(case_id): [revision, head]
@@ -150,6 +158,7 @@ class Auditor:
             "created_at": now.isoformat(),
             "cases": heads,
             "root": sha256_hex(canonical_json(heads)),
+            **(extra or {}),
         }
         signed = self._sign(document)
         folder = self.dir / "checkpoints"

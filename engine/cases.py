@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import forms
+from engine.access import AccessLog
 from engine.audit import Auditor, CaseReplay, Verification
 from engine.claims import set_assignee
 from engine.clock import Clock, ManualClock, SystemClock
@@ -34,6 +35,7 @@ from engine.errors import (
     known_id,
 )
 from engine.idempotency import Request
+from engine.jobs import VerifyJobs
 from engine.journal import EventKind, JournalEvent
 from engine.migration import Migrator
 from engine.migration_plan import CaseImpact
@@ -43,12 +45,15 @@ from engine.recording import task_for_input
 from engine.registry import Registry
 from engine.scenario_report import ScenarioReport
 from engine.scenario_runner import run_scenario_files
+from engine.search import CaseSearch
 from engine.state import DEFAULT_TIMEZONE, CaseState
 from engine.store.db import Database, default_url
 from engine.store.models import CaseRow
+from engine.subject import SubjectExports
 from engine.timers import lease_due_timers
 from engine.users import Users
 from engine.views import Actor, CaseView, DeployedProcess, ProcessVersion, Role, TaskView
+from engine.visibility import Visibility
 from engine.writing import JournalDiverged, Writer
 
 __all__ = ["Engine", "JournalDiverged", "run_scenarios"]
@@ -84,6 +89,12 @@ class Engine:
         self.writer = Writer(self.db, self.clock, self.registry, self.reader, self.snapshot_every)
         self.deployments = Deployments(self.db, self.clock, self.registry, _scratch_engine)
         self.migrator = Migrator(self.db, self.clock, self.registry, self.writer, self.auditor)
+        # who read what (UU 27/2022), who may see which field, the auditor's search and jobs
+        self.access = AccessLog(self.db, self.clock)
+        self.visibility = Visibility(self.db, self.registry)
+        self.search = CaseSearch(self.db)
+        self.jobs = VerifyJobs(self.db, self.clock, self.auditor, self.access, self.search)
+        self.subjects = SubjectExports(self.db, self.reader, self.auditor, self.access)
 
     @classmethod
     def from_env(cls, clock: Clock | None = None) -> Engine:
@@ -469,8 +480,8 @@ class Engine:
         return self.auditor.replay(case_id, to=to, against=against)
 
     def checkpoint(self) -> dict[str, Any]:
-        """Sign and store the journal head of every case now."""
-        return self.auditor.checkpoint(self.clock.now())
+        """Sign and store the journal head of every case (and access record day) now."""
+        return self.auditor.checkpoint(self.clock.now(), {"access": self.access.heads()})
 
     def export_case(self, case_id: int) -> dict[str, Any]:
         """A signed, self-contained history of one case."""

@@ -14,15 +14,31 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock
-from engine.definitions import SourceFile, closure_hash, load_files, parse_bundle
-from engine.definitions import validate_deployment as _validate
-from engine.errors import NotFound
+from engine.definitions import (
+    ProcessBundle,
+    SourceFile,
+    closure_hash,
+    load_files,
+    parse_bundle,
+    validate_deployment,
+)
+from engine.errors import DeploymentFailed, NotFound
 from engine.state import LoadedVersion
 from engine.store.db import Database
 from engine.store.models import CaseRow, DefinitionFile, ProcessVersionRow
 from engine.views import DeployedProcess, ProcessVersion
+from engine.visibility import audience_errors
 
 __all__ = ["Registry"]
+
+
+def _validate(files: Sequence[SourceFile]) -> dict[str, ProcessBundle]:
+    """The deployment's bundles, its forms' `visibility` audiences checked too."""
+    bundles = validate_deployment(files)
+    errors = [error for bundle in bundles.values() for error in audience_errors(bundle)]
+    if errors:
+        raise DeploymentFailed(errors)
+    return bundles
 
 
 class Registry:

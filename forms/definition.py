@@ -182,6 +182,16 @@ def _read_property(prop_id: str, value: str, attributes: dict[str, Any], problem
             return
         attributes["accept"] = accept
         return
+    elif prop_id == "visibility":
+        audience = tuple(part.strip() for part in value.split(",") if part.strip())
+        bad = [token for token in audience if _AUDIENCE_TOKEN.fullmatch(token) is None]
+        if bad or not audience:
+            problem(
+                "LTSA-F009", f"visibility lists names that are not desk, role or task ids: {bad}"
+            )
+            return
+        attributes["visibility"] = audience
+        return
     elif prop_id == "max_bytes":
         if _INTEGER.fullmatch(value.strip()) is None or int(value) <= 0:
             problem("LTSA-F009", f"max_bytes must be a positive integer, got {value!r}")
@@ -189,6 +199,9 @@ def _read_property(prop_id: str, value: str, attributes: dict[str, Any], problem
         attributes["max_bytes"] = int(value)
         return
     attributes[prop_id] = value
+
+
+_AUDIENCE_TOKEN = re.compile(r"[a-z][a-z0-9_]{0,62}")
 
 
 def _detectable(media_type: str) -> bool:

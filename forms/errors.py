@@ -31,7 +31,7 @@ DEFINITION_HINTS: dict[str, str] = {
     "LTSA-F006": "give the constraint a valid config (an integer for lengths and bounds; "
     "none for required/readonly)",
     "LTSA-F007": "use one of the properties: format, pattern, help, help_en, placeholder, "
-    "placeholder_en, visible_if, accept, max_bytes, label_en",
+    "placeholder_en, visible_if, visibility, accept, max_bytes, label_en",
     "LTSA-F008": "this property does not apply to the field's type; remove it",
     "LTSA-F009": "give the property a valid value",
     "LTSA-F010": "fix the regular expression in the 'pattern' property",

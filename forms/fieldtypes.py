@@ -41,7 +41,7 @@ from forms.messages import Say
 from forms.model import Field
 
 COMMON_CONSTRAINTS = frozenset({"required", "readonly"})
-COMMON_PROPERTIES = frozenset({"help", "help_en", "label_en", "visible_if"})
+COMMON_PROPERTIES = frozenset({"help", "help_en", "label_en", "visible_if", "visibility"})
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
 
 

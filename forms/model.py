@@ -46,6 +46,8 @@ class Field:
     placeholder: str | None = None
     placeholder_en: str | None = None
     visible_if: str | None = None
+    #: who may see the value outside the task's own form (desks, roles, task ids); () = anyone
+    visibility: tuple[str, ...] = ()
     accept: tuple[str, ...] = DEFAULT_ACCEPT
     max_bytes: int = DEFAULT_MAX_BYTES
     options: tuple[tuple[str, str], ...] = ()

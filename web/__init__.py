@@ -73,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web import (
         admin,
         audit,
+        audit_cases,
         auth,
         cases,
         dashboard,
@@ -88,6 +89,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(tasks.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(audit_cases.bp)
     app.register_blueprint(designer.bp)
     app.register_blueprint(designer_dmn.bp)
     app.register_blueprint(admin.bp)

@@ -11,10 +11,11 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from engine import JournalEvent, Role
+from engine import AccessKind, JournalEvent, Role
 from web.access import AUDITORS, allow, me
 from web.app_engine import engine_of
 from web.cases import document_refs, element_of, show_value
+from web.reads import read_case
 
 __all__ = ["bp"]
 
@@ -32,7 +33,7 @@ def _int_arg(name: str) -> int | None:
 def case(case_id: int) -> str:
     """The case after event ``to`` (default: the last), with verify and what-if on request."""
     eng = engine_of()
-    current = eng.get_case(case_id, me().office)
+    current, hidden = read_case(case_id, AccessKind.REPLAY)
     events = eng.history(case_id)
     last = len(events)
     step = min(max(_int_arg("to") or last, 1), last)
@@ -54,9 +55,11 @@ def case(case_id: int) -> str:
         step=step,
         last=last,
         events=[_event_entry(e) for e in events],
-        data=sorted(replay.data.items()),
-        changed=sorted(replay.changed.items()),
-        documents=document_refs(replay.data, events[:step]),
+        data=sorted(eng.visibility.data(replay.data, hidden).items()),
+        changed=sorted(eng.visibility.data(replay.changed, hidden).items()),
+        documents=document_refs(
+            eng.visibility.data(replay.data, hidden), eng.visibility.events(events[:step], hidden)
+        ),
         ready=[(ref, titles.get(ref, element_of(ref))) for ref in replay.ready_tasks],
         completed=[e for e in replay.path if e not in active],
         active=sorted(active),

@@ -24,12 +24,13 @@ from flask import (
     url_for,
 )
 
-from engine import CaseView, Engine, EventKind, JournalEvent, Role
+from engine import AccessKind, CaseView, Engine, EventKind, JournalEvent, Role
 from web.access import AUDITORS, READERS, allow, me
 from web.app_engine import engine_of
 from web.i18n import gettext
 from web.printouts import DOCUMENTS
 from web.public import public_desk
+from web.reads import read_case, record_read, shown_events
 
 __all__ = ["bp", "diagram_xml", "document_refs", "element_of", "path_of", "show_value"]
 
@@ -84,8 +85,8 @@ def start() -> Response:
 def show(case_id: int) -> str:
     """One case: the process diagram, the timeline of its journal and its documents."""
     eng = engine_of()
-    case = eng.get_case(case_id, me().office)
-    events = eng.history(case_id)
+    case, hidden = read_case(case_id, AccessKind.CASE_PAGE)
+    events = shown_events(eng.history(case_id), hidden)
     return render_template(
         "cases/show.html",
         case=case,
@@ -133,7 +134,12 @@ def document(case_id: int, sha256: str) -> Response:
     """Download a document of this case (only documents the case refers to)."""
     eng = engine_of()
     case = eng.get_case(case_id, me().office)
-    refs = {d["sha256"]: d for d in document_refs(case.data, eng.history(case_id))}
+    hidden = eng.visibility.hidden(case, me().actor)
+    shown = eng.visibility.case(case, me().actor, hidden)
+    refs = {
+        d["sha256"]: d
+        for d in document_refs(shown.data, shown_events(eng.history(case_id), hidden))
+    }
     ref = refs.get(sha256)
     if ref is None:
         abort(404)
@@ -141,6 +147,7 @@ def document(case_id: int, sha256: str) -> Response:
         content = eng.documents.get(sha256)
     except (OSError, ValueError):
         abort(404)
+    record_read(case_id, AccessKind.DOCUMENT, document=sha256)
     name = re.sub(r"[^\w.\- ]", "_", str(ref.get("name") or "dokumen"))
     return Response(
         content,

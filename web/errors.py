@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from engine import (
+    AccessNotRecorded,
     CaseNotActive,
     Conflict,
     DeploymentFailed,
@@ -41,6 +42,7 @@ STATUS_OF: dict[type[EngineError], int] = {
     NotFound: 404,
     CaseNotActive: 409,
     Conflict: 409,
+    AccessNotRecorded: 503,  # the read could not be recorded, so it is refused
 }
 
 _HTTP_CODES = {

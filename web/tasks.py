@@ -14,10 +14,11 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 import forms
-from engine import CaseNotActive, CaseView, Conflict, Role, TaskView, ValidationFailed
+from engine import AccessKind, CaseNotActive, CaseView, Conflict, Role, TaskView, ValidationFailed
 from web.access import allow, me
 from web.app_engine import engine_of
 from web.i18n import current_locale, gettext
+from web.reads import record_read
 
 __all__ = ["bp"]
 
@@ -154,6 +155,7 @@ def show(task_id: int) -> Response | str | tuple[str, int]:
     task = _task_for_me(task_id)
     case = eng.get_case(task.case_id)
     if request.method == "GET":
+        record_read(case.id, AccessKind.TASK_FORM)
         return _render_task(task, case)
     if task.state != "ready":
         return _render_task(task, case, notice=_done_message(task)), 409

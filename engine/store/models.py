@@ -26,7 +26,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "AccessRow",
     "ApiToken",
+    "AuditJobResultRow",
+    "AuditJobRow",
     "Base",
     "CaseRow",
     "DefinitionFile",
@@ -148,7 +151,14 @@ class EventRow(Base):
     """One journal event: an input the case received, hash-chained per case."""
 
     __tablename__ = "journal_events"
-    __table_args__ = (UniqueConstraint("case_id", "seq"),)  # also the index by case
+    __table_args__ = (
+        UniqueConstraint("case_id", "seq"),  # also the index by case
+        # the auditor's search: cases someone, some desk or some kind of input touched in a period
+        Index("ix_journal_events_actor_time", "actor", "recorded_at", "case_id"),
+        Index("ix_journal_events_desk_time", "desk", "recorded_at", "case_id"),
+        Index("ix_journal_events_kind_time", "kind", "recorded_at", "case_id"),
+        Index("ix_journal_events_time", "recorded_at", "case_id"),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     seq: Mapped[int] = mapped_column(Integer)
@@ -301,3 +311,64 @@ class FigureCounterRow(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     shard: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     value: Mapped[int] = mapped_column(BigInteger)
+
+
+class AccessRow(Base):
+    """One read of a case's personal data: who, role, when, what, from where.
+
+    Hash-chained per day (`day`, `seq`), like the journal per case; no foreign
+    key to the case, so the record outlives a deleted case.
+    """
+
+    __tablename__ = "access_log"
+    __table_args__ = (
+        UniqueConstraint("day", "seq"),
+        Index("ix_access_log_case", "case_id", "id"),
+        Index("ix_access_log_actor_time", "actor", "recorded_at"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    day: Mapped[str] = mapped_column(String(10))
+    seq: Mapped[int] = mapped_column(Integer)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    office: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    case_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
+    what: Mapped[str] = mapped_column(String(40))
+    document: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditJobRow(Base):
+    """A background verification run: its filters, progress and signed report."""
+
+    __tablename__ = "audit_jobs"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))  # running | done | failed
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    case_ids: Mapped[list[Any]] = mapped_column(JSON)  # fixed when the job is created
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_by: Mapped[str] = mapped_column(String(200))
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # the process working on it holds it until then; after, another may resume it
+    leased_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    leased_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    report: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class AuditJobResultRow(Base):
+    """The verdict on one case within a verification job (one row per case: resumable)."""
+
+    __tablename__ = "audit_job_results"
+    job_id: Mapped[int] = mapped_column(ForeignKey("audit_jobs.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
+    )
+    intact: Mapped[bool] = mapped_column()
+    first_bad_event: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    problems: Mapped[list[Any]] = mapped_column(JSON)
+    events: Mapped[int] = mapped_column(Integer)

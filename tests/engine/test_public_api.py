@@ -56,6 +56,20 @@ EXPECTED = {
     "LinkedComplaint",
     "PublicDesk",
     "Requirements",
+    # the auditor across cases and the access record (issue 19)
+    "REPORT_FORMAT",
+    "SUBJECT_FORMAT",
+    "AccessEntry",
+    "AccessKind",
+    "AccessNotRecorded",
+    "AccessVerification",
+    "CaseHit",
+    "CaseQuery",
+    "JobView",
+    "SearchResult",
+    "is_report",
+    "mask_nik",
+    "verify_report",
 }
 
 
@@ -77,6 +91,7 @@ def test_every_engine_error_is_one_hierarchy() -> None:
         "ProcessError",
         "ScenarioFileError",
         "ScenariosFailed",
+        "AccessNotRecorded",
     ):
         assert issubclass(getattr(engine, name), engine.EngineError)
     assert issubclass(engine.ScenariosFailed, engine.DeploymentFailed)

@@ -44,6 +44,16 @@ EXPECTED: dict[str, set[str]] = {
     "api_tasks.claim": {"officer"},
     "api_tasks.unclaim": {"officer", "admin"},
     "audit.case": AUDITORS,
+    "audit_cases.index": AUDITORS,
+    "audit_cases.new_job": AUDITORS,
+    "audit_cases.job": AUDITORS,
+    "audit_cases.job_report": AUDITORS,
+    "audit_cases.access": AUDITORS,
+    "api_audit_cases.search_cases": AUDITORS,
+    "api_audit_cases.case_access": AUDITORS,
+    "api_audit_cases.create_job": AUDITORS,
+    "api_audit_cases.get_job": AUDITORS,
+    "api_audit_cases.job_report": AUDITORS,
     "cases.search": READERS,
     "cases.show": READERS | {"kepala"},
     "cases.diagram": READERS | {"kepala"},
@@ -94,6 +104,7 @@ VALUES = {
     "code": "2345-6789-ABCD",
     "document": "receipt",
     "token": "x" * 43,
+    "job_id": 999,
 }
 
 

@@ -176,15 +176,16 @@ def _users_by_role() -> dict[str, list[str]]:
 
 
 def _flask_rule(path: str) -> str:
-    for name, value in (("{case_id}", "1"), ("{task_id}", "1"), ("{name}", "x"), ("{code}", "x")):
+    for name, value in (
+        ("{case_id}", "1"),
+        ("{task_id}", "1"),
+        ("{job_id}", "1"),
+        ("{name}", "x"),
+        ("{code}", "x"),
+        ("{key}", "intake"),
+    ):
         path = path.replace(name, value)
     return path
-    return (
-        path.replace("{case_id}", "1")
-        .replace("{task_id}", "1")
-        .replace("{name}", "x")
-        .replace("{key}", "intake")
-    )
 
 
 def test_every_api_operation_is_fuzzed(living_app: Flask, eng: Engine) -> None:
@@ -217,6 +218,11 @@ OPERATION_IDS = [
     ("POST", "/api/v1/tasks/{task_id}/claim"),
     ("POST", "/api/v1/tasks/{task_id}/complete"),
     ("POST", "/api/v1/tasks/{task_id}/unclaim"),
+    ("GET", "/api/v1/audit/cases"),
+    ("GET", "/api/v1/cases/{case_id}/access"),
+    ("POST", "/api/v1/audit/jobs"),
+    ("GET", "/api/v1/audit/jobs/{job_id}"),
+    ("GET", "/api/v1/audit/jobs/{job_id}/report"),
 ]
 
 

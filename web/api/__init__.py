@@ -59,7 +59,7 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
     )
-    from web.api import audit, cases, dashboard, migrations, processes, public, tasks
+    from web.api import audit, audit_cases, cases, dashboard, migrations, processes, public, tasks
 
     api.register_blueprint(processes.blp, url_prefix="/api/v1/processes")
     api.register_blueprint(migrations.blp, url_prefix="/api/v1/processes")
@@ -68,6 +68,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(tasks.blp, url_prefix="/api/v1/tasks")
     api.register_blueprint(dashboard.blp, url_prefix="/api/v1/dashboard")
     api.register_blueprint(public.blp, url_prefix="/api/v1/public")
+    api.register_blueprint(audit_cases.blp, url_prefix="/api/v1")
     spec_view = app.view_functions["api-docs.openapi_json"]
 
     @allow(*EVERY_ROLE)

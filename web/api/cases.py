@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from engine import Role
+from engine import AccessKind, Role
 from web.access import READERS, allow, me
 from web.api.schemas import (
     CaseListQuery,
@@ -19,6 +19,7 @@ from web.api.schemas import (
     WithdrawSchema,
 )
 from web.app_engine import engine_of
+from web.reads import read_case, shown_events
 
 __all__ = ["blp"]
 
@@ -66,8 +67,8 @@ def list_cases(query: dict[str, Any]) -> Any:
 @blp.response(200, CaseSchema)
 @blp.alt_response(404, schema="Error")
 def get_case(case_id: int) -> Any:
-    """One case with its data and ready tasks."""
-    return engine_of().get_case(case_id, me().office)
+    """One case with its data and ready tasks (the read is recorded; see ``/access``)."""
+    return read_case(case_id, AccessKind.API_CASE)[0]
 
 
 @blp.route("/<int:case_id>/messages/<name>", methods=["POST"])
@@ -107,5 +108,9 @@ def withdraw(body: dict[str, Any], headers: dict[str, Any], case_id: int) -> Any
 @blp.response(200, EventSchema(many=True))
 @blp.alt_response(404, schema="Error")
 def history(case_id: int) -> Any:
-    """The case's journal, oldest event first, with its hash chain."""
-    return [event.to_dict() for event in engine_of().history(case_id, me().office)]
+    """The case's journal, oldest event first, with its hash chain.
+
+    Fields the reader may not see are left out of the events' data.
+    """
+    _, hidden = read_case(case_id, AccessKind.API_HISTORY)
+    return [event.to_dict() for event in shown_events(engine_of().history(case_id), hidden)]

@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 from flask_smorest import Blueprint
 
-from engine import Forbidden, Role, TaskView
+from engine import AccessKind, Forbidden, Role, TaskView
 from web.access import READERS, allow, me
 from web.api.schemas import (
     FORM_REFUSAL,
@@ -20,6 +20,7 @@ from web.api.schemas import (
     checked_beyond_schema,
 )
 from web.app_engine import engine_of
+from web.reads import record_read
 
 __all__ = ["blp"]
 
@@ -70,6 +71,7 @@ def list_tasks(query: dict[str, Any]) -> Any:
 def get_task(task_id: int) -> Any:
     """One task; ``form`` is the JSON Schema of its form while it is ready."""
     task = _visible(engine_of().get_task(task_id, me().office))
+    record_read(task.case_id, AccessKind.API_TASK)
     schema = task.form.json_schema(_locale()) if task.form is not None else None
     return {**vars(task), "form": schema}
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import forms
+from engine.access import AccessKind
 from engine.cases import Engine
 from engine.errors import NotFound, ValidationFailed
 from engine.ratelimits import RateLimits
@@ -62,6 +63,10 @@ class LinkedComplaint:
     category: str
     status: str
     filed_on: str
+
+
+# who reads when a worker checks their own case with its tracking code and birth date
+SUBJECT = Actor("subjek data", "subject")
 
 
 class PublicDesk:
@@ -167,16 +172,22 @@ class PublicDesk:
 
     # --- placement cases ---------------------------------------------------------
 
-    def progress(self, code: str, birth_date: str) -> CaseProgress:
+    def progress(self, code: str, birth_date: str, address: str | None = None) -> CaseProgress:
         """A placement case's step, desk and missing documents, by code and birth date.
+
+        The look-up is recorded in the access record as the worker's own read.
 
         Raises:
             NotFound: the same for a malformed or unknown code and a wrong birth date.
+            AccessNotRecorded: the read could not be recorded; refuse it.
         """
         case = self._case(code, PLACEMENT_PROCESS)
         known = str(case.data.get("birth_date") or "")
         if not hmac.compare_digest(known.encode(), birth_date.strip().encode()):
             raise NotFound(_NOT_FOUND)
+        self.engine.access.record(
+            SUBJECT, case.id, AccessKind.SUBJECT_SELF, address=address, office=case.office
+        )
         missing = case.data.get("missing_documents") or []
         active = case.status == "active"
         return CaseProgress(

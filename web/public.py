@@ -104,7 +104,7 @@ def status() -> tuple[str, int] | str:
     code = request.form.get("code", "")[:40]
     birth_date = request.form.get("birth_date", "")[:10]
     try:
-        progress = public_desk().progress(code, birth_date)
+        progress = public_desk().progress(code, birth_date, request.remote_addr)
     except NotFound:
         message = gettext("No case matches this tracking code and birth date.")
         return render_template("public/message.html", message=message), 404

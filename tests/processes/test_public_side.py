@@ -50,6 +50,20 @@ def test_status_check_shows_step_desk_and_missing_documents_only(
     assert set(vars(progress)) == {"steps", "desks", "missing_documents", "finished"}
 
 
+def test_a_status_check_is_recorded_as_the_worker_s_own_read_and_a_failed_one_is_not(
+    engine: Engine, driver: Driver, public: PublicDesk
+) -> None:
+    case = driver.register(birth_date="1995-06-15")
+    code = public.tracking_code(case.id)
+    with pytest.raises(NotFound):
+        public.progress(code, "1995-06-16", address="203.0.113.7")
+    assert engine.access.for_case(case.id) == []
+    public.progress(code, "1995-06-15", address="203.0.113.7")
+    (entry,) = engine.access.for_case(case.id)
+    assert (entry.what, entry.role, entry.address) == ("subject_self", "subject", "203.0.113.7")
+    assert entry.office == case.office
+
+
 @pytest.mark.parametrize(
     ("code", "birth_date"),
     [("RIGHT", "1995-06-16"), ("2345-6789-ABCD", "1995-06-15"), ("0000-1111", "1995-06-15")],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import TooManyRequests
@@ -74,7 +75,8 @@ def file_complaint(body: dict[str, Any]) -> Any:
 def status(query: dict[str, Any]) -> Any:
     """A placement case's current step, desk and missing documents."""
     _limit("lookup")
-    return dataclasses.asdict(public_desk().progress(query["code"], query["birth_date"]))
+    progress = public_desk().progress(query["code"], query["birth_date"], request.remote_addr)
+    return dataclasses.asdict(progress)
 
 
 @blp.route("/complaints/<code>", methods=["GET"])

@@ -7,7 +7,7 @@ run it. The task projection (inbox) and the timers table are brought in
 line with the workflow by difference with what the case waited on before
 the input, so nothing is read back to do it. The dashboard's counters
 (engine.counters) change in the same transaction.
-(Over 400 lines: one hot path whose statements are built together at import.)
+Over 400 lines: one hot path whose statements are built together at import.
 """
 
 from __future__ import annotations

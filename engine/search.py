@@ -42,10 +42,7 @@ def mask_nik(nik: str | None) -> str:
 
 @dataclass(frozen=True)
 class CaseQuery:
-    """The auditor's filters; every one is optional.
-
-    ``office`` is accepted and ignored until offices exist.
-    """
+    """The auditor's filters; every one is optional (``office``: the case's office code)."""
 
     since: datetime | None = None
     until: datetime | None = None
@@ -154,6 +151,8 @@ class CaseSearch:
     @staticmethod
     def _case_conditions(query: CaseQuery) -> list[Any]:
         conditions = []
+        if query.office:
+            conditions.append(CaseRow.office == query.office)
         if query.status:
             conditions.append(CaseRow.status == query.status)
         if query.process_key:

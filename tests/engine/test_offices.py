@@ -13,7 +13,16 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from cli.main import main
-from engine import Actor, Conflict, Engine, EventKind, ManualClock, NotFound, ValidationFailed
+from engine import (
+    Actor,
+    CaseQuery,
+    Conflict,
+    Engine,
+    EventKind,
+    ManualClock,
+    NotFound,
+    ValidationFailed,
+)
 from engine.counters import read_counts, week_of
 from engine.dashboard import percentile
 from engine.store.models import CaseRow, TaskRow
@@ -64,6 +73,15 @@ def test_an_officer_sees_and_works_only_their_office(two: Engine) -> None:
         two.start("intake", {}, ADMIN, office="atlantis")
     # an officer's own office wins over one named
     assert two.start("intake", {}, FAR, office="utama").office == "indramayu"
+
+
+def test_the_auditor_filters_cases_by_office(two: Engine) -> None:
+    mine = two.start("intake", {}, HQ)
+    theirs = two.start("intake", {}, FAR)
+    far = two.search.search(CaseQuery(office="indramayu"))
+    assert [hit.id for hit in far.cases] == [theirs.id]
+    assert two.search.ids(CaseQuery(office="utama")) == [mine.id]
+    assert set(two.search.ids(CaseQuery())) == {mine.id, theirs.id}
 
 
 def test_users_belong_to_an_office(two: Engine) -> None:

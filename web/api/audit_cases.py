@@ -1,7 +1,7 @@
 """API for auditors across cases: search and samples, the access record, verification jobs.
 
 ``GET /api/v1/audit/cases`` answers JSON, or CSV (NIK masked) for
-``Accept: text/csv``. ``office`` is accepted and ignored until offices exist.
+``Accept: text/csv``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ class AuditCaseQuery(Schema):
 
     since = fields.Date(data_key="from", metadata={"description": "period start (inclusive)"})
     until = fields.Date(data_key="to", metadata={"description": "period end (inclusive)"})
-    office = fields.String(metadata={"description": "accepted; no effect until offices exist"})
+    office = fields.String(
+        validate=validate.Length(max=20), metadata={"description": "the cases' office code"}
+    )
     desk = fields.String(validate=validate.Length(max=40))
     actor = fields.String(validate=validate.Length(max=200), metadata={"description": "officer"})
     kind = fields.String(validate=validate.OneOf([k.value for k in EventKind]))

@@ -260,7 +260,7 @@ class Auditor:
         recorded = events[snapshot.seq - 1].state_digest
         try:
             loaded = self._loaded_for(session, case.process_version_id)
-            restored = CaseState.from_json(snapshot.state, loaded.bundle, loaded.spec_dicts)
+            restored = CaseState.from_json(snapshot.state, loaded.bundle)
             digest = restored.digest()
         except Exception as exc:  # noqa: BLE001 - a corrupted snapshot is a finding, not a crash
             return snapshot.seq, [

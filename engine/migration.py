@@ -2,11 +2,14 @@
 
 The preview replays each active case's journal on the target (`prove`),
 streamed in chunks of case ids, and caches its verdict per (case, revision,
-target). A migration moves one case per transaction: it locks the case,
-proves it again on the journal as it is then (never on a stale preview),
-records `case_migrated` with the proof and switches the case to the target.
-A batch cut short leaves each case migrated or not; run again, it moves the
-rest, and a case already on the target is never moved twice.
+target) with the state it proved (`ProvenStates`, bounded). A migration moves
+one case per transaction: it locks the case and, if its journal is still the
+one the preview proved (same revision, same hash-chain head), takes that
+state; otherwise it proves the case again on the journal as it is then
+(never on a stale preview). It records `case_migrated` with the proof and
+switches the case to the target. A batch cut short leaves each case migrated
+or not; run again, it moves the rest, and a case already on the target is
+never moved twice.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from engine.counters import add_counts
 from engine.errors import EngineError, Forbidden, known_id
 from engine.journal import EventKind, JournalEvent
 from engine.migration_plan import CaseImpact, MigrationPlan, plan_migration
+from engine.proven import ProvenStates
 from engine.reading import event_from_row
 from engine.recording import CaseHead, Input, Outstanding, lock_case, record
 from engine.registry import Registry
@@ -67,6 +71,7 @@ class Migrator:
         self._cache: OrderedDict[tuple[int, int, int], CaseImpact] = OrderedDict()
         self._lock = threading.Lock()
         self._hashes: dict[int, str] = {}
+        self._proven = ProvenStates()
 
     # --- the request -------------------------------------------------------------
 
@@ -153,14 +158,20 @@ class Migrator:
                         if not events or events[-1].seq != revision:
                             continue  # changed since listed: the next preview sees it
                         head = _Head(case_id, version_id, revision, plan.key)
-                        verdict, _ = self._judge(session, head, plan, events)
-                        self._keep((case_id, revision, plan.target_id), verdict)
+                        verdict, proven = self._judge(session, head, plan, events)
+                        key = (case_id, revision, plan.target_id)
+                        self._keep(key, verdict)
+                        if proven is not None:
+                            self._proven.keep(
+                                (case_id, plan.target_id), revision, events[-1].hash, proven
+                            )
                     yield verdict
 
     def forget_verdicts(self) -> None:
         """Drop the cached verdicts (the next preview or migration proves every case again)."""
         with self._lock:
             self._cache.clear()
+        self._proven.clear()
 
     def _keep(self, key: tuple[int, int, int], impact: CaseImpact) -> None:
         with self._lock:
@@ -235,11 +246,14 @@ class Migrator:
             if case.status != "active" or case.process_version_id == plan.target_id:
                 return None  # ended, or moved by another batch: never twice
             rechecked = seen_revision is not None and seen_revision != case.revision
-            with self._lock:
-                seen = self._cache.get((case_id, case.revision, plan.target_id))
-            events = _events(session, case_id)
-            trusted = seen is not None and seen.outcome == "same"
-            impact, proven = self._judge(session, case, plan, events, proven_before=trusted)
+            # the preview's proven state, if the journal is still the one it proved
+            impact, proven = self._kept(session, case, plan)
+            if impact is None:
+                with self._lock:
+                    seen = self._cache.get((case_id, case.revision, plan.target_id))
+                trusted = seen is not None and seen.outcome == "same"
+                events = _events(session, case_id)
+                impact, proven = self._judge(session, case, plan, events, proven_before=trusted)
             mapping: dict[str, str] = {}
             state = proven
             if proven is None:
@@ -259,6 +273,20 @@ class Migrator:
         return replace(
             impact, outcome="migrated", mapping=mapping, rechecked=rechecked, revision=revision
         )
+
+    def _kept(
+        self, session: Session, case: CaseHead, plan: MigrationPlan
+    ) -> tuple[CaseImpact | None, CaseState | None]:
+        """The state a preview proved, if the journal is still the one it replayed."""
+        target = self.registry.loaded(session, plan.target_id)
+        head = (case.revision, case.head_hash, case.state_digest)
+        state = self._proven.take((case.id, plan.target_id), head, target.bundle)
+        if state is None:
+            return None, None
+        from_version = self.registry.number(session, case.process_version_id)
+        current = tuple(state.active_elements())
+        impact = CaseImpact(case.id, from_version, plan.to_version, case.revision, "same")
+        return replace(impact, current=current), state
 
     def _record(
         self,

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
+from uuid import UUID
 
 from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
@@ -66,6 +67,7 @@ __all__ = [
     "timer_value",
     "iter_all_tasks",
     "serializer",
+    "state_from_dict",
     "state_to_dict",
 ]
 
@@ -319,6 +321,10 @@ class _TaskConverter(TaskConverter):  # type: ignore[misc]
 
 
 _specs_included: ContextVar[bool] = ContextVar("specs_included", default=True)
+# The spec objects to restore a workflow on, instead of rebuilding them from their dicts.
+_given_specs: ContextVar[tuple[Any, dict[str, Any]] | None] = ContextVar(
+    "given_specs", default=None
+)
 
 
 class _WorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
@@ -336,6 +342,23 @@ class _WorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
+    def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
+        given = _given_specs.get()
+        if given is None:
+            return cast(BpmnWorkflow, super().from_dict(dct))
+        # SpiffWorkflow's own from_dict, with the version's parsed specs (shared, like a
+        # new case's) instead of specs rebuilt from their dicts on every restore.
+        spec, subprocess_specs = given
+        dct.pop("spec", None)
+        dct.pop("subprocess_specs", None)
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
 
 def state_to_dict(workflow: BpmnWorkflow) -> dict[str, Any]:
     """The serialized workflow without `spec` and `subprocess_specs`."""
@@ -344,6 +367,17 @@ def state_to_dict(workflow: BpmnWorkflow) -> dict[str, Any]:
         return cast(dict[str, Any], serializer.to_dict(workflow))
     finally:
         _specs_included.reset(token)
+
+
+def state_from_dict(
+    dct: dict[str, Any], spec: Any, subprocess_specs: dict[str, Any]
+) -> BpmnWorkflow:
+    """Restore a workflow written by `state_to_dict` on already parsed specs."""
+    token = _given_specs.set((spec, subprocess_specs))
+    try:
+        return cast(BpmnWorkflow, serializer.from_dict(dct))
+    finally:
+        _given_specs.reset(token)
 
 
 def _make_serializer() -> BpmnWorkflowSerializer:

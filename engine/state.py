@@ -21,7 +21,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from engine import sandbox
+from engine import sandbox, spiff
 from engine.clock import applying_input_at, input_time
 from engine.definitions import ProcessBundle
 from engine.errors import Conflict, EngineError
@@ -138,13 +138,10 @@ class CaseState:
         )
 
     @classmethod
-    def from_json(cls, text: str, bundle: ProcessBundle, spec_dicts: dict[str, Any]) -> CaseState:
-        """Restore a state written by `to_json`, with the version's specs."""
+    def from_json(cls, text: str, bundle: ProcessBundle) -> CaseState:
+        """Restore a state written by `to_json` on the bundle's parsed (shared) specs."""
         raw = json.loads(text)
-        workflow_dict = raw["workflow"]
-        workflow_dict["spec"] = json.loads(json.dumps(spec_dicts["spec"]))
-        workflow_dict["subprocess_specs"] = json.loads(json.dumps(spec_dicts["subprocess_specs"]))
-        workflow = serializer.from_dict(workflow_dict)
+        workflow = spiff.state_from_dict(raw["workflow"], bundle.spec, bundle.subprocess_specs)
         state = cls(
             workflow=workflow,
             refs=raw["refs"],

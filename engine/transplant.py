@@ -170,7 +170,7 @@ def transplant(state: CaseState, target: LoadedVersion, mapping: Mapping[str, st
                     tasks[parent]["children"] = [c for c in tasks[parent]["children"] if c in tasks]
                     _drop_future(tasks, parent)
                     again.append(parent)
-    moved = CaseState.from_json(json.dumps(raw), target.bundle, target.spec_dicts)
+    moved = CaseState.from_json(json.dumps(raw), target.bundle)
     for task_id in dict.fromkeys(again):
         task = moved.workflow.get_task_from_id(UUID(task_id))
         if task is None:

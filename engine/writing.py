@@ -393,7 +393,7 @@ class Writer:
         start_seq = 0
         state: CaseState | None = None
         if snapshot is not None and snapshot.seq <= case.revision:
-            state = CaseState.from_json(snapshot.state, loaded.bundle, loaded.spec_dicts)
+            state = CaseState.from_json(snapshot.state, loaded.bundle)
             start_seq = snapshot.seq
         rows = session.scalars(
             select(EventRow)

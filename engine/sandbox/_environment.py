@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import math
 import time
 from collections.abc import (
@@ -130,17 +131,31 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         raise ExpressionRejected("service tasks are not supported")
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse_problem(expression: str) -> tuple[Any, ...] | None:
+    """Why `expression` does not parse (SyntaxError's args), or None; cached per text.
+
+    SpiffWorkflow's DMN engine asks this of every rule's entry at every decision.
+    """
+    if len(expression) > MAX_SOURCE_CHARS:
+        return ("the expression is too long",)
+    try:
+        ast.parse(expression)
+    except SyntaxError as error:
+        return error.args
+    except (RecursionError, MemoryError, ValueError) as error:
+        return (f"the expression is too complex ({error!r})",)
+    return None
+
+
 class SandboxScriptEngine(PythonScriptEngine):  # type: ignore[misc]
     """SpiffWorkflow's script engine with the sandbox's reasons kept in its error messages."""
 
     def validate(self, expression: str) -> None:
         """Parse only (SpiffWorkflow's DMN engine uses this to decide how to join entries)."""
-        if len(expression) > MAX_SOURCE_CHARS:
-            raise SyntaxError("the expression is too long")
-        try:
-            ast.parse(expression)
-        except (RecursionError, MemoryError, ValueError) as error:
-            raise SyntaxError(f"the expression is too complex ({error!r})") from None
+        problem = _parse_problem(expression)
+        if problem is not None:
+            raise SyntaxError(*problem)
 
     def evaluate(
         self, task: Any, expression: str, external_context: dict[str, Any] | None = None

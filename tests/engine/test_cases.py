@@ -368,7 +368,7 @@ def test_snapshot_is_the_workflow_without_its_specs_and_restores_the_same_case(
         row = session.get(CaseRow, case.id)
         assert row is not None
         loaded = eng.registry.loaded(session, row.process_version_id)
-    restored = CaseState.from_json(snapshot_json, loaded.bundle, loaded.spec_dicts)
+    restored = CaseState.from_json(snapshot_json, loaded.bundle)
     assert restored.digest() == state.digest()
     assert restored.to_json() == snapshot_json
     assert [t.ref for t in restored.ready_tasks()] == ["documents/upload#1"]

@@ -193,7 +193,7 @@ def case_access(args: dict[str, Any], case_id: int) -> Any:
 
 @blp.route("/audit/jobs", methods=["POST"])
 @allow(*AUDITORS)
-@blp.arguments(JobCreateSchema)
+@blp.arguments(JobCreateSchema, required=False)  # no body: verify every case
 @blp.response(202, JobSchema)
 @blp.alt_response(422, schema="Error")
 def create_job(body: dict[str, Any]) -> Any:

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import BadRequest, NotFound, UnprocessableEntity
 
 from engine import Engine, OfficeFigures, Waiting
 from web.access import me
@@ -49,7 +49,9 @@ def period_of(eng: Engine, args: Any) -> Period:
     except ValueError:
         raise BadRequest("from and to are dates: YYYY-MM-DD") from None
     if first > last or (last - first).days >= MAX_DAYS:
-        raise BadRequest(f"from must not be after to, and the period at most {MAX_DAYS} days")
+        raise UnprocessableEntity(
+            f"from must not be after to, and the period at most {MAX_DAYS} days"
+        )
     start = datetime.combine(first, time(), zone)
     end = datetime.combine(last + timedelta(days=1), time(), zone)
     return Period(first, last, start, end)

@@ -44,7 +44,9 @@ def test_head_of_office_sees_only_their_office(
     }
     assert body["offices"][0]["weeks"][0]["started"] == 3
     assert api.get("/api/v1/dashboard?office=indramayu", headers=token).status_code == 404
-    assert api.get("/api/v1/dashboard?from=2026-13-01", headers=token).status_code == 400
+    assert api.get("/api/v1/dashboard?from=2026-13-01", headers=token).status_code == 422
+    backwards = api.get("/api/v1/dashboard?from=2026-03-02&to=2026-03-01", headers=token)
+    assert backwards.status_code == 422 and "from must not be after to" in backwards.text
     page = as_user("kepala").get("/dashboard")
     assert page.status_code == 200
     assert 'id="queues"' in page.text and 'id="weekly"' in page.text

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Response, request
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from engine import CaseQuery, EventKind, SearchResult
 from web.access import AUDITORS, allow, me
@@ -98,10 +98,23 @@ class AccessQuery(Schema):
     user = fields.String(validate=validate.Length(max=200))
 
 
+class JobFilters(AuditCaseQuery):
+    """The filters in a JSON body, where a number is a JSON number (a query string's is text)."""
+
+    @pre_load
+    def _whole_numbers(self, data: Any, **_: Any) -> Any:
+        if isinstance(data, dict):
+            for name in ("version", "sample", "seed", "limit", "offset"):
+                value = data.get(name)
+                if name in data and (isinstance(value, bool) or not isinstance(value, int)):
+                    raise ValidationError("Not a valid integer.", name)
+        return data
+
+
 class JobCreateSchema(Schema):
     """A verification job: every case (no filters) or the cases the filters select."""
 
-    filters = fields.Nested(AuditCaseQuery, load_default=None, allow_none=True)
+    filters = fields.Nested(JobFilters, load_default=None, allow_none=True)
 
 
 class JobSchema(Schema):

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields
 
 from engine import Role
 from web.access import allow
+from web.api.schemas import checked_beyond_schema
 from web.app_engine import engine_of
 from web.figures import figures_for, figures_json, period_of
 
@@ -21,15 +22,19 @@ class DashboardQuery(Schema):
     """Which office and period."""
 
     office = fields.String(metadata={"description": "office code (national users only)"})
-    from_ = fields.String(data_key="from", metadata={"description": "first date, YYYY-MM-DD"})
-    to = fields.String(metadata={"description": "last date, YYYY-MM-DD (included)"})
+    from_ = fields.Date(data_key="from", metadata={"description": "first date (included)"})
+    to = fields.Date(metadata={"description": "last date (included)"})
+
+
+_PERIOD_REFUSAL = "``from`` after ``to``, or a period longer than the dashboard reads"
 
 
 @blp.route("", methods=["GET"])
 @allow(Role.KEPALA, Role.ADMIN, Role.AUDITOR)
 @blp.arguments(DashboardQuery, location="query")
 @blp.response(200, description="queues per desk, waiting times, SLA breaches, weekly outcomes")
-@blp.alt_response(400, schema="Error", description="bad from/to dates")
+@blp.alt_response(422, schema="Error", description=_PERIOD_REFUSAL)
+@blp.doc(**checked_beyond_schema(_PERIOD_REFUSAL))
 @blp.alt_response(404, schema="Error", description="no such office, or not the caller's")
 def dashboard(query: dict[str, Any]) -> Any:
     """Figures of the caller's office (head of office), or of one or every office (national).
@@ -38,5 +43,6 @@ def dashboard(query: dict[str, Any]) -> Any:
     the last 28 days). Waiting times are in seconds.
     """
     eng = engine_of()
-    period = period_of(eng, {"from": query.get("from_"), "to": query.get("to")})
+    asked = {k: query[f].isoformat() for k, f in (("from", "from_"), ("to", "to")) if query.get(f)}
+    period = period_of(eng, asked)
     return figures_json(figures_for(eng, query.get("office") or None, period), period)

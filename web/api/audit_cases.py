@@ -99,14 +99,20 @@ class AccessQuery(Schema):
 
 
 class JobFilters(AuditCaseQuery):
-    """The filters in a JSON body, where a number is a JSON number (a query string's is text)."""
+    """The filters in a JSON body, where numbers and booleans are JSON's (a query's are text)."""
 
     @pre_load
-    def _whole_numbers(self, data: Any, **_: Any) -> Any:
+    def _json_types(self, data: Any, **_: Any) -> Any:
         if isinstance(data, dict):
-            for name in ("version", "sample", "seed", "limit", "offset"):
-                value = data.get(name)
-                if name in data and (isinstance(value, bool) or not isinstance(value, int)):
+            for name, field in self.fields.items():
+                value = data.get(field.data_key or name)
+                if (field.data_key or name) not in data:
+                    continue
+                if isinstance(field, fields.Boolean) and not isinstance(value, bool):
+                    raise ValidationError("Not a valid boolean.", name)
+                if isinstance(field, fields.Integer) and (
+                    isinstance(value, bool) or not isinstance(value, int)
+                ):
                     raise ValidationError("Not a valid integer.", name)
         return data
 

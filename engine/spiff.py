@@ -1,17 +1,15 @@
 """SpiffWorkflow seams: the parser, clock-driven timers and the serializer.
 
 SpiffWorkflow reads the wall clock in its timer events; the engine swaps in
-timer definitions that read the time of the input being applied, so live
-runs and replays see the same time. Everything SpiffWorkflow-specific that
+timer definitions that read the time of the input being applied
+(`engine.timer_events`), so live runs and replays see the same time. Everything SpiffWorkflow-specific that
 the rest of the engine needs is reached through this module.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextvars import ContextVar
-from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from uuid import UUID
 
@@ -28,12 +26,6 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (
 from SpiffWorkflow.bpmn.serializer.helpers.registry import DefaultRegistry
 from SpiffWorkflow.bpmn.serializer.helpers.spec import EventDefinitionConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
-    CycleTimerEventDefinition,
-    DurationTimerEventDefinition,
-    TimeDateEventDefinition,
-    TimerEventDefinition,
-)
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.parser.CamundaParser import (
@@ -58,7 +50,7 @@ from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskIterator
 
-from engine.clock import input_time
+from engine.timer_events import CLOCK_TIMERS, timer_value
 
 __all__ = [
     "LtsaMessage",
@@ -70,109 +62,6 @@ __all__ = [
     "state_from_dict",
     "state_to_dict",
 ]
-
-
-_ISO_LITERAL = re.compile(
-    r"^(R\d*/)?(P[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}([T ][0-9:.]+)?(Z|[+-]\d{2}:?\d{2})?)"
-    r"(/P[0-9YMWDTHS.,]+)?$",
-    re.IGNORECASE,
-)
-
-
-def timer_value(my_task: Task, expression: str) -> str:
-    """A timer's ISO 8601 text: a literal as Camunda Modeler writes it, else evaluated."""
-    text = expression.strip()
-    if _ISO_LITERAL.match(text):
-        return text
-    return str(my_task.workflow.script_engine.evaluate(my_task, expression))
-
-
-def _parse_utc(value: str) -> datetime:
-    when = datetime.fromisoformat(value)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC)
-
-
-class ClockTimeDate(TimeDateEventDefinition):  # type: ignore[misc]
-    """A timeDate timer that fires by the engine's clock."""
-
-    def has_fired(self, my_task: Task) -> bool:
-        event_value = my_task._get_internal_data("event_value")
-        if event_value is None:
-            event_value = timer_value(my_task, self.expression)
-            event_value = TimerEventDefinition.parse_time_or_duration(event_value).isoformat()
-            my_task._set_internal_data(event_value=event_value)
-        if _parse_utc(event_value) <= input_time():
-            my_task._set_internal_data(event_fired=True)
-        return bool(my_task._get_internal_data("event_fired", False))
-
-
-class ClockDuration(DurationTimerEventDefinition):  # type: ignore[misc]
-    """A duration timer that starts and fires by the engine's clock."""
-
-    def has_fired(self, my_task: Task) -> bool:
-        event_value = my_task._get_internal_data("event_value")
-        if event_value is None:
-            expression = timer_value(my_task, self.expression)
-            parsed = TimerEventDefinition.parse_iso_duration(expression)
-            start = input_time()
-            delta = TimerEventDefinition.get_timedelta_from_start(parsed, start)
-            event_value = (start + delta).isoformat()
-            my_task._set_internal_data(event_value=event_value)
-        if _parse_utc(event_value) <= input_time():
-            my_task._set_internal_data(event_fired=True)
-        return bool(my_task._get_internal_data("event_fired", False))
-
-
-class ClockCycle(CycleTimerEventDefinition):  # type: ignore[misc]
-    """A cycle timer (R3/PT1H) driven by the engine's clock."""
-
-    def cycle_complete(self, my_task: Task) -> bool:
-        event_value = my_task._get_internal_data("event_value")
-        if event_value is None:
-            expression = timer_value(my_task, self.expression)
-            cycles, start, duration = _recurring(expression)
-            event_value = {
-                "cycles": cycles,
-                "next": start.isoformat(),
-                "duration": duration.total_seconds(),
-            }
-        ready = False
-        if event_value["cycles"] != 0:
-            next_event = _parse_utc(event_value["next"])
-            if next_event <= input_time():
-                event_value["next"] = (
-                    next_event + timedelta(seconds=event_value["duration"])
-                ).isoformat()
-                event_value["cycles"] -= 1
-                ready = True
-        else:
-            my_task.internal_data.pop("event_value", None)
-            my_task.internal_data["event_fired"] = True
-        if ready or event_value["cycles"] != 0:
-            my_task._set_internal_data(event_value=event_value)
-        return ready
-
-
-def _recurring(expression: str) -> tuple[int, datetime, timedelta]:
-    """Parse R[n]/duration with the start taken from the engine's clock."""
-    components = expression.upper().replace("--", "/").strip("R").split("/")
-    if len(components) == 2 and components[1].startswith("P"):
-        cycles = int(components[0]) if components[0] else -1
-        parsed = TimerEventDefinition.parse_iso_duration(components[1])
-        start = input_time()
-        duration = TimerEventDefinition.get_timedelta_from_start(parsed, start)
-        return cycles, start + duration, duration
-    result = TimerEventDefinition.parse_iso_recurring_interval(expression)
-    return cast(tuple[int, datetime, timedelta], result)
-
-
-_CLOCK_TIMERS: dict[type, type] = {
-    TimeDateEventDefinition: ClockTimeDate,
-    DurationTimerEventDefinition: ClockDuration,
-    CycleTimerEventDefinition: ClockCycle,
-}
 
 
 class LtsaMessage(CamundaMessage):  # type: ignore[misc]
@@ -234,7 +123,7 @@ class _ClockTimerParsing:
 
     def parse_timer_event(self, event: Any) -> Any:
         definition = super().parse_timer_event(event)  # type: ignore[misc]
-        clock_class = _CLOCK_TIMERS.get(type(definition))
+        clock_class = CLOCK_TIMERS.get(type(definition))
         if clock_class is None:
             return definition
         return clock_class(
@@ -384,7 +273,7 @@ def _make_serializer() -> BpmnWorkflowSerializer:
     config = dict(CAMUNDA_CONFIG)
     config[Task] = _TaskConverter
     config[BpmnWorkflow] = _WorkflowConverter
-    for clock_class in _CLOCK_TIMERS.values():
+    for clock_class in CLOCK_TIMERS.values():
         config[clock_class] = TimerConditionalEventDefinitionConverter
     config[LtsaMessage] = MessageEventDefinitionConverter
     config[LtsaSignal] = EventDefinitionConverter

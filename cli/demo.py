@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cli.demo_complaints import seed_complaints
+from cli.scenarios import scenario_files
 from devtools.applicants import APPLICANTS, documents, registration
 from engine import Actor, CaseView, Conflict, Desk, Engine, EngineError, NotFound
 
@@ -37,7 +38,10 @@ def seed(eng: Engine, echo: Callable[[str], None] = print) -> None:
         echo(f"  {name:<20} {role:<9} {','.join(desks):<10} {state}")
     processes = Path("processes")
     if processes.is_dir():
-        for result in eng.deploy([processes], actor="demo"):
+        # with their scenario files, as `ltsa deploy processes/` does: they gate the
+        # designer's later changes (the web page tests a draft against them)
+        scenarios = scenario_files([processes])
+        for result in eng.deploy([processes], actor="demo", scenarios=scenarios):
             echo(f"process {result.key} v{result.version} ({result.status})")
     try:
         if eng.list_cases(limit=1):

@@ -2,8 +2,9 @@
 
 SpiffWorkflow reads the wall clock in its timer events; the engine swaps in
 timer definitions that read the time of the input being applied
-(`engine.timer_events`), so live runs and replays see the same time. Everything SpiffWorkflow-specific that
-the rest of the engine needs is reached through this module.
+(`engine.timer_events`), so live runs and replays see the same time.
+Everything SpiffWorkflow-specific that the rest of the engine needs is
+reached through this module.
 """
 
 from __future__ import annotations

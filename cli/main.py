@@ -7,6 +7,7 @@ Exit codes are set in one place (`_EXIT_CODES`): 0 ok, 2 invalid deployment,
 from __future__ import annotations
 
 import functools
+import getpass
 import json
 import os
 import sys
@@ -21,6 +22,7 @@ from cli.migrate import migrate
 from cli.scenarios import scenario_files
 from cli.scenarios import test as scenario_test
 from engine import (
+    AccessKind,
     Actor,
     CaseView,
     Conflict,
@@ -92,6 +94,13 @@ def _engine() -> Engine:
 
 def _actor(eng: Engine, name: str) -> Actor:
     return eng.users.get(name).actor
+
+
+def _read(eng: Engine, case_id: int, what: AccessKind) -> None:
+    """Record the operator's read of a case's personal data (UU 27/2022), as the web does."""
+    eng.get_case(case_id)  # NotFound before anything is recorded
+    operator = Actor(f"cli:{getpass.getuser()}", "operator")
+    eng.access.record(operator, case_id, what, address="cli")
 
 
 def _read_data(source: str | None) -> dict[str, Any]:
@@ -347,8 +356,10 @@ def case_start(key: str, data_source: str | None, actor: str, as_json: bool) -> 
 @click.option("--json", "as_json", is_flag=True)
 @handles_errors
 def case_show(case_id: int, as_json: bool) -> None:
-    """A case's state, data and ready tasks."""
-    shown = _engine().get_case(case_id)
+    """A case's state, data and ready tasks (the read is recorded)."""
+    eng = _engine()
+    _read(eng, case_id, AccessKind.CLI_CASE)
+    shown = eng.get_case(case_id)
     if as_json:
         click.echo(json.dumps(case_dict(shown), ensure_ascii=False))
         return
@@ -374,8 +385,10 @@ def case_show(case_id: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @handles_errors
 def case_history(case_id: int, as_json: bool) -> None:
-    """Every input the case received: who, when, what."""
-    events = _engine().history(case_id)
+    """Every input the case received: who, when, what (the read is recorded)."""
+    eng = _engine()
+    _read(eng, case_id, AccessKind.CLI_HISTORY)
+    events = eng.history(case_id)
     if as_json:
         click.echo(json.dumps([event_dict(e) for e in events], ensure_ascii=False))
         return
@@ -523,7 +536,9 @@ def audit_verify(
 @handles_errors
 def audit_replay(case_id: int, to: int | None, against: int | None, as_json: bool) -> None:
     """A case's state after event N; with --against, where another version diverges."""
-    result = _engine().replay(case_id, to=to, against=against)
+    eng = _engine()
+    _read(eng, case_id, AccessKind.REPLAY)
+    result = eng.replay(case_id, to=to, against=against)
     if as_json:
         click.echo(json.dumps(_jsonable(result.to_dict()), ensure_ascii=False))
         return
@@ -558,8 +573,10 @@ def audit_checkpoint() -> None:
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @handles_errors
 def audit_export(case_id: int, out: Path) -> None:
-    """Write a signed, self-contained history of a case."""
-    document = _engine().export_case(case_id)
+    """Write a signed, self-contained history of a case (the read is recorded)."""
+    eng = _engine()
+    _read(eng, case_id, AccessKind.EXPORT)
+    document = eng.export_case(case_id)
     out.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
     click.echo(f"case {case_id}: {len(document['events'])} events written to {out}")
 

@@ -53,6 +53,8 @@ class AccessKind(StrEnum):
     REPLAY = "replay"
     SUBJECT_EXPORT = "subject_export"
     SUBJECT_SELF = "subject_self"  # the worker's own status lookup
+    CLI_CASE = "cli_case"  # `ltsa case show`
+    CLI_HISTORY = "cli_history"  # `ltsa case history`
 
 
 class AccessNotRecorded(EngineError):

@@ -213,3 +213,21 @@ def test_demo_seeds_users_for_every_desk_and_cases_at_different_steps(ltsa) -> N
     again = ltsa("demo")  # idempotent: users exist, no second set of cases
     assert again.exit_code == 0 and "exists" in again.output
     assert len(json.loads(ltsa("task", "list", "--json").output)) == len(tasks)
+
+
+def test_reads_from_the_command_line_are_in_the_access_record(ltsa, tmp_path: Path) -> None:
+    ltsa("deploy", str(BPMN_DIR))
+    case_id = ltsa("case", "start", "intake", "--as", "ani").output.strip()
+    assert ltsa("case", "show", case_id).exit_code == 0
+    assert ltsa("case", "history", case_id).exit_code == 0
+    assert ltsa("audit", "replay", case_id, "--json").exit_code == 0
+    assert ltsa("audit", "export", case_id, "--out", str(tmp_path / "c.json")).exit_code == 0
+    assert ltsa("case", "show", "999").exit_code == 6  # nothing to read: nothing recorded
+    record = json.loads(ltsa("audit", "access", case_id, "--json").output)
+    assert [(e["what"], e["address"]) for e in record] == [
+        ("cli_case", "cli"),
+        ("cli_history", "cli"),
+        ("replay", "cli"),
+        ("export", "cli"),
+    ]
+    assert all(e["actor"].startswith("cli:") and e["role"] == "operator" for e in record)

@@ -48,6 +48,35 @@ def audience_errors(bundle: ProcessBundle) -> list[DeploymentError]:
                             "list desk codes (dinkes), roles (auditor, kepala) or user-task ids",
                         )
                     )
+    return errors + _outside_audience_errors(bundle)
+
+
+def _outside_audience_errors(bundle: ProcessBundle) -> list[DeploymentError]:
+    """Restricted fields declared on a task whose own officer is not in their audience.
+
+    A task form shows every field it declares to the officer working it, so
+    such a form would show the field outside its audience.
+    """
+    audiences = restricted_fields(bundle.forms.values())
+    errors = []
+    for (spec, task), form in sorted(bundle.forms.items()):
+        desk = bundle.desks.get((spec, task))
+        for field in form.fields:
+            audience = audiences.get(field.id, frozenset())
+            if audience and not ({task, desk, str(Role.OFFICER)} & audience):
+                file, line = _where(bundle, task)
+                errors.append(
+                    DeploymentError(
+                        file,
+                        line,
+                        task,
+                        "LTSA-D015",
+                        f"field {field.id!r} is visible only to {', '.join(sorted(audience))}, "
+                        f"but task {task!r} at desk {desk!r} shows it on its form",
+                        f"add {desk!r} or {task!r} to the field's visibility, "
+                        "or leave the field off this task's form",
+                    )
+                )
     return errors
 
 

@@ -73,3 +73,26 @@ def test_a_visibility_naming_no_desk_role_or_task_is_refused_at_deployment(
     )
     assert "'dinkez'" in error.message and error.line is not None
     assert engine.processes() == before
+
+
+def test_a_restricted_field_on_a_form_outside_its_audience_is_refused_at_deployment(
+    engine: Engine,
+) -> None:
+    # the health desk drops out of the health fields' audience, but its examination
+    # form still shows them to the Dinkes officer: refused, naming the task
+    files = []
+    for path in sorted(PROCESSES.iterdir()):
+        if path.suffix in (".bpmn", ".dmn"):
+            content = path.read_bytes()
+            if path.name == "ltsa_placement.bpmn":
+                content = content.replace(b"dinkes,verifikasi_akhir,", b"verifikasi_akhir,")
+            files.append(SourceFile(path.name, content))
+    before = engine.processes()
+    with pytest.raises(DeploymentFailed) as refused:
+        engine.deploy(files, actor="designer")
+    codes = {(e.code, e.element_id) for e in refused.value.errors}
+    assert ("LTSA-D015", "pemeriksaan_kesehatan") in codes
+    assert ("LTSA-D015", "pemeriksaan_kesehatan_ulang") in codes
+    assert all(code == "LTSA-D015" for code, _ in codes)
+    assert "add 'dinkes' or 'pemeriksaan_kesehatan'" in refused.value.errors[0].hint
+    assert engine.processes() == before

@@ -50,18 +50,23 @@ def test_health_desk_final_verification_auditors_and_head_see_health_results(
     assert hidden(Driver.officer("disnaker")) == HEALTH  # once it is done, no longer
 
 
-def test_a_visibility_naming_no_desk_role_or_task_is_refused_at_deployment(
-    engine: Engine,
-) -> None:
+def _with_placement_visibility(audience: bytes, *, first_only: bool = False) -> list[SourceFile]:
+    """The processes, with the placement's health audience `dinkes,verifikasi_akhir,` replaced."""
     files = []
     for path in sorted(PROCESSES.iterdir()):
         if path.suffix in (".bpmn", ".dmn"):
             content = path.read_bytes()
             if path.name == "ltsa_placement.bpmn":
-                content = content.replace(
-                    b"dinkes,verifikasi_akhir,", b"dinkez,verifikasi_akhir,", 1
-                )
+                old = b"dinkes,verifikasi_akhir,"
+                content = content.replace(old, audience, 1 if first_only else -1)
             files.append(SourceFile(path.name, content))
+    return files
+
+
+def test_a_visibility_naming_no_desk_role_or_task_is_refused_at_deployment(
+    engine: Engine,
+) -> None:
+    files = _with_placement_visibility(b"dinkez,verifikasi_akhir,", first_only=True)
     before = engine.processes()
     with pytest.raises(DeploymentFailed) as refused:
         engine.deploy(files, actor="designer")
@@ -80,13 +85,7 @@ def test_a_restricted_field_on_a_form_outside_its_audience_is_refused_at_deploym
 ) -> None:
     # the health desk drops out of the health fields' audience, but its examination
     # form still shows them to the Dinkes officer: refused, naming the task
-    files = []
-    for path in sorted(PROCESSES.iterdir()):
-        if path.suffix in (".bpmn", ".dmn"):
-            content = path.read_bytes()
-            if path.name == "ltsa_placement.bpmn":
-                content = content.replace(b"dinkes,verifikasi_akhir,", b"verifikasi_akhir,")
-            files.append(SourceFile(path.name, content))
+    files = _with_placement_visibility(b"verifikasi_akhir,")
     before = engine.processes()
     with pytest.raises(DeploymentFailed) as refused:
         engine.deploy(files, actor="designer")

@@ -105,9 +105,10 @@ class JobFilters(AuditCaseQuery):
     def _json_types(self, data: Any, **_: Any) -> Any:
         if isinstance(data, dict):
             for name, field in self.fields.items():
-                value = data.get(field.data_key or name)
-                if (field.data_key or name) not in data:
+                key = field.data_key or name
+                if key not in data:
                     continue
+                value = data[key]
                 if isinstance(field, fields.Boolean) and not isinstance(value, bool):
                     raise ValidationError("Not a valid boolean.", name)
                 if isinstance(field, fields.Integer) and (

@@ -22,6 +22,7 @@ from cli.migrate import migrate
 from cli.scenarios import scenario_files
 from cli.scenarios import test as scenario_test
 from engine import (
+    USER_ROLES,
     AccessKind,
     Actor,
     CaseView,
@@ -308,7 +309,7 @@ def user() -> None:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(["admin", "designer", "officer", "auditor", "kepala"]),
+    type=click.Choice([str(r) for r in USER_ROLES]),
 )
 @click.option("--desk", "desks", multiple=True, help="desk code (repeat for several)")
 @click.option("--office", default=None, help="office code (officers and kepala: default office)")

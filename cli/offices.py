@@ -1,4 +1,4 @@
-"""`ltsa office`: the LTSA offices one installation serves."""
+"""`ltsa office`: the LTSA offices one installation serves; `ltsa user update --office`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import click
 
-from cli.main import _engine, handles_errors
+from cli.main import _engine, handles_errors, user
 
 __all__ = ["office"]
 
@@ -37,3 +37,21 @@ def office_list(as_json: bool) -> None:
         return
     for each in offices:
         click.echo(f"{each.code}  {each.name}")
+
+
+@user.command("update")
+@click.argument("name")
+@click.option(
+    "--office", required=True, help="office code; '' makes an admin, designer or auditor national"
+)
+@click.option(
+    "--release-claims",
+    is_flag=True,
+    help="give the tasks the user has claimed in the office they leave back to their desk",
+)
+@handles_errors
+def user_update(name: str, office: str, release_claims: bool) -> None:
+    """Move a user to another office (refused while they hold claimed tasks there)."""
+    moved = _engine().users.update(name, office=office, release_claims=release_claims)
+    where = f"office {moved.office}" if moved.office else "national"
+    click.echo(f"user {moved.name} ({moved.role}, {where})")

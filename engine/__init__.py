@@ -43,7 +43,7 @@ from engine.scenario_report import (
 from engine.search import CaseHit, CaseQuery, SearchResult, mask_nik
 from engine.state import ProcessError
 from engine.subject import SUBJECT_FORMAT
-from engine.users import User, Users
+from engine.users import USER_ROLES, ClaimsHeld, User, Users
 from engine.views import (
     Actor,
     CaseStatus,
@@ -59,6 +59,7 @@ __all__ = [
     "DESK_LABELS",
     "REPORT_FORMAT",
     "SUBJECT_FORMAT",
+    "USER_ROLES",
     "AccessEntry",
     "AccessKind",
     "AccessNotRecorded",
@@ -72,6 +73,7 @@ __all__ = [
     "CaseProgress",
     "CaseStatus",
     "CaseView",
+    "ClaimsHeld",
     "Clock",
     "ComplaintStatus",
     "Conflict",

@@ -12,12 +12,13 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import forms
 from engine.access import AccessKind
 from engine.cases import Engine
 from engine.errors import NotFound, ValidationFailed
+from engine.offices import DEFAULT_OFFICE
 from engine.ratelimits import RateLimits
 from engine.registry import Registry
 from engine.requirements import Requirements, derive_requirements
@@ -29,6 +30,8 @@ __all__ = ["COMPLAINT_PROCESS", "CaseProgress", "ComplaintStatus", "LinkedCompla
 PLACEMENT_PROCESS = "ltsa_placement"
 COMPLAINT_PROCESS = "pengaduan"
 INTAKE_TASK = "isi_pengaduan"
+#: The complaint form's own field: the office the complaint goes to (not case data).
+OFFICE_FIELD = "office"
 ONLINE = Actor("publik:daring", Role.OFFICER, ("pengaduan",))
 _NOT_FOUND = "nothing matches this tracking code (and birth date)"
 
@@ -72,6 +75,9 @@ SUBJECT = Actor("subjek data", "subject")
 class PublicDesk:
     """Requirements, complaints and tracking-code look-ups for the public."""
 
+    #: the complaint form's field naming the office (`complaint_form`), not case data
+    OFFICE_FIELD: ClassVar[str] = OFFICE_FIELD
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.codes = TrackingCodes(engine.db, engine.data_dir, engine.clock)
@@ -114,22 +120,46 @@ class PublicDesk:
             raise NotFound(f"process {COMPLAINT_PROCESS!r} has no task {INTAKE_TASK!r}")
         return form
 
+    def complaint_form(self) -> forms.Form:
+        """The complaint form as the public fills it in: the office, then the intake fields.
+
+        The office is one of the offices table's, labelled by name; with one
+        office it is chosen already, with several the complainant chooses.
+        """
+        intake = self.intake_form()
+        offices = self.engine.offices.list()
+        choice = forms.Field(
+            id=OFFICE_FIELD,
+            type="enum",
+            label="Kantor LTSA",
+            label_en="LTSA office",
+            help="Kantor LTSA yang menangani pengaduan Anda",
+            help_en="The LTSA office that will handle your complaint",
+            required=True,
+            default=offices[0].code if len(offices) == 1 else None,
+            options=tuple((o.code, o.name) for o in offices),
+        )
+        return forms.Form(key=intake.key, fields=(choice, *intake.fields))
+
     def file_complaint(
         self, data: Mapping[str, Any], locale: str = "id", office: str | None = None
     ) -> tuple[int, str]:
         """File a complaint online; returns its case id and tracking code.
 
-        The complaint goes to `office` when given (an unknown one is refused),
-        else to the default office.
+        The complaint goes to `office` (one of the offices table's; refused
+        otherwise, naming the field), or to the default office when None.
 
         Raises:
-            ValidationFailed: the form refused the data; nothing was stored.
+            ValidationFailed: the form refused the data or the office; nothing was stored.
         """
+        chosen = DEFAULT_OFFICE if office is None else office
         try:
-            self.intake_form().validate(dict(data), current={}, locale=locale)
+            self.complaint_form().validate(
+                {**data, OFFICE_FIELD: chosen}, current={}, locale=locale
+            )
         except forms.ValidationFailed as exc:
             raise ValidationFailed(exc.errors) from None
-        case = self.engine.start(COMPLAINT_PROCESS, {}, ONLINE, office=office)
+        case = self.engine.start(COMPLAINT_PROCESS, {}, ONLINE, office=chosen)
         intake = next(t for t in case.ready_tasks if t.name == INTAKE_TASK)
         self.engine.complete_task(intake.id, data, ONLINE, locale=locale)
         return case.id, self.codes.code_for(case.id)
@@ -153,12 +183,18 @@ class PublicDesk:
             closed_on=str(data.get("closed_date") or "") if done else "",
         )
 
-    def complaints_about(self, case: CaseView) -> list[LinkedComplaint]:
-        """Complaints that name the NIK of this (placement) case's worker."""
+    def complaints_about(self, case: CaseView, office: str | None = None) -> list[LinkedComplaint]:
+        """Complaints that name the NIK of this (placement) case's worker.
+
+        Only complaints of `office` when one is given (the reader's office;
+        None for national readers).
+        """
         nik = case.data.get("nik")
         if case.process_key == COMPLAINT_PROCESS or not isinstance(nik, str) or not nik:
             return []
-        found = self.engine.list_cases(process_key=COMPLAINT_PROCESS, search=nik, limit=100)
+        found = self.engine.list_cases(
+            process_key=COMPLAINT_PROCESS, search=nik, limit=100, office=office
+        )
         return [
             LinkedComplaint(
                 c.id,

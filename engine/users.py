@@ -16,15 +16,16 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Row, bindparam, select
+from sqlalchemy.orm import Session
 
 from engine.clock import Clock
 from engine.desks import Desk
 from engine.errors import Conflict, NotFound, ValidationFailed
 from engine.store.db import Database
-from engine.store.models import DEFAULT_OFFICE, ApiToken, OfficeRow, UserRow
+from engine.store.models import DEFAULT_OFFICE, ApiToken, OfficeRow, TaskRow, UserRow
 from engine.views import Actor, Role
 
-__all__ = ["LOCKOUT_AFTER", "User", "Users"]
+__all__ = ["LOCKOUT_AFTER", "USER_ROLES", "ClaimsHeld", "HeldTask", "User", "Users"]
 
 LOCKOUT_AFTER = 5
 LOCKOUT_FOR = timedelta(minutes=15)
@@ -55,6 +56,38 @@ def _view(row: UserRow | Row[Any]) -> User:
 
 #: Roles that always work in one office (the default office when none is given).
 _OFFICE_ROLES = (Role.OFFICER, Role.KEPALA)
+#: The roles a person may have (every `Role` but the engine's own `system`).
+USER_ROLES: tuple[Role, ...] = tuple(r for r in Role if r != Role.SYSTEM)
+_ROLE_MESSAGE = "one of " + ", ".join(USER_ROLES)
+
+
+def _role_errors(role: str) -> list[str]:
+    return [] if role in USER_ROLES else [_ROLE_MESSAGE]
+
+
+@dataclass(frozen=True)
+class HeldTask:
+    """A ready task a user has claimed, in an office they would leave."""
+
+    id: int
+    case_id: int
+    title: str
+    office: str
+
+
+class ClaimsHeld(Conflict):
+    """A user cannot leave an office while holding claimed tasks there (unless released)."""
+
+    code = "claims_held"
+
+    def __init__(self, name: str, tasks: Sequence[HeldTask]) -> None:
+        self.tasks = tuple(tasks)
+        listed = ", ".join(f"task {t.id} of case {t.case_id} ({t.title})" for t in self.tasks)
+        offices = ", ".join(sorted({t.office for t in self.tasks}))
+        super().__init__(
+            f"{name} holds claimed tasks in office {offices}: {listed}; "
+            "give them back to their desk first, or release them with the move"
+        )
 
 
 # Asked on every request (API token or session cookie): built once, run on a plain connection.
@@ -106,8 +139,8 @@ class Users:
         errors: dict[str, list[str]] = {}
         if not _NAME.match(name):
             errors["name"] = ["2–50 lowercase letters, digits, '.', '_' or '-'"]
-        if role not in {r.value for r in Role} or role == Role.SYSTEM:
-            errors["role"] = ["one of admin, designer, officer, auditor, kepala"]
+        if _role_errors(role):
+            errors["role"] = _role_errors(role)
         unknown = [d for d in desks if d not in {x.value for x in Desk}]
         if unknown:
             errors["desk"] = [f"unknown desk: {', '.join(unknown)}"]
@@ -169,16 +202,32 @@ class Users:
         desks: Sequence[str] | None = None,
         active: bool | None = None,
         password: str | None = None,
+        office: str | None = None,
+        release_claims: bool = False,
     ) -> User:
-        """Change a user's role, desks, active flag or password."""
+        """Change a user's role, desks, active flag, password or office, all or nothing.
+
+        `office` is an office code, or "" for national (not for officers and
+        heads of office, who belong to one); None leaves it as it is. A user
+        who becomes an officer or head of office without one goes to the
+        default office, as in `add`. Ready tasks the user has claimed in an
+        office they leave would be stranded (no one else may complete them,
+        and they no longer see them): the move is refused, naming them,
+        unless `release_claims`, which gives them back to their desk in the
+        same transaction.
+
+        Raises:
+            NotFound: no such user.
+            ValidationFailed: bad role, desk, password or office; nothing changed.
+            ClaimsHeld: the user holds claimed tasks in the office they leave.
+        """
         with self.db.session() as session, session.begin():
             row = session.scalar(select(UserRow).where(UserRow.name == name))
             if row is None:
                 raise NotFound(f"user {name!r} does not exist")
             if role is not None:
-                if role not in {r.value for r in Role} or role == Role.SYSTEM:
-                    roles = "one of admin, designer, officer, auditor, kepala"
-                    raise ValidationFailed({"role": [roles]})
+                if _role_errors(role):
+                    raise ValidationFailed({"role": _role_errors(role)})
                 row.role = role
             if desks is not None:
                 unknown = [d for d in desks if d not in {x.value for x in Desk}]
@@ -193,6 +242,7 @@ class Users:
                 row.password_hash = _hasher.hash(password)
                 row.failed_logins = 0
                 row.locked_until = None
+            _move(session, row, office, release_claims)
             return _view(row)
 
     def authenticate(self, name: str, password: str) -> User | None:
@@ -241,3 +291,29 @@ class Users:
         with self.db.reads.connect() as connection:
             row = connection.execute(_BY_TOKEN, {"p_digest": _token_digest(token)}).first()
         return _view(row) if row is not None and row.active else None
+
+
+def _move(session: Session, row: UserRow, office: str | None, release_claims: bool) -> None:
+    """Put a user (already given their new role) in `office`; see `Users.update`."""
+    target = row.office if office is None else (office or None)
+    if target is None and row.role in _OFFICE_ROLES:
+        if office == "":
+            raise ValidationFailed(
+                {"office": ["an officer or head of office belongs to one office"]}
+            )
+        target = DEFAULT_OFFICE
+    if target is not None and session.get(OfficeRow, target) is None:
+        raise ValidationFailed({"office": [f"unknown office: {target}"]})
+    if target == row.office:
+        return
+    row.office = target
+    if target is None:
+        return  # national: sees every office, nothing is stranded
+    held = select(TaskRow).where(
+        TaskRow.assignee == row.name, TaskRow.state == "ready", TaskRow.office != target
+    )
+    stranded = session.scalars(held.order_by(TaskRow.id).with_for_update()).all()
+    if stranded and not release_claims:
+        raise ClaimsHeld(row.name, [HeldTask(t.id, t.case_id, t.title, t.office) for t in stranded])
+    for task in stranded:
+        task.assignee = None

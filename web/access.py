@@ -71,7 +71,7 @@ class WebUser(UserMixin):  # type: ignore[misc]
 
     @property
     def role(self) -> str:
-        """One of admin, designer, officer, auditor."""
+        """The user's role, one of `engine.USER_ROLES`."""
         return self.user.role
 
     @property

@@ -1,11 +1,11 @@
-"""User administration: list, add, change role and desks, deactivate."""
+"""User administration: list, add, change role, desks and office, deactivate."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from engine import Desk, Role, ValidationFailed
+from engine import USER_ROLES, ClaimsHeld, Desk, Role, ValidationFailed
 from web.access import allow, me
 from web.app_engine import engine_of
 from web.i18n import gettext
@@ -14,7 +14,8 @@ __all__ = ["bp"]
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-ROLES = (Role.OFFICER, Role.KEPALA, Role.DESIGNER, Role.AUDITOR, Role.ADMIN)
+#: Every role a user may have (`engine.USER_ROLES`), officers first: most users are.
+ROLES = (Role.OFFICER, *(r for r in USER_ROLES if r != Role.OFFICER))
 
 
 def _page(errors: dict[str, list[str]] | None = None, status: int = 200) -> tuple[str, int]:
@@ -29,6 +30,18 @@ def _page(errors: dict[str, list[str]] | None = None, status: int = 200) -> tupl
             form=request.form if errors else {},
         ),
         status,
+    )
+
+
+def _claims_message(exc: ClaimsHeld, name: str) -> str:
+    tasks = ", ".join(
+        gettext("task %(id)s of case %(case)s (%(title)s)", id=t.id, case=t.case_id, title=t.title)
+        for t in exc.tasks
+    )
+    return gettext(
+        "%(name)s holds claimed tasks: %(tasks)s. Give them back, or tick “Release claimed tasks”.",
+        name=name,
+        tasks=tasks,
     )
 
 
@@ -60,7 +73,10 @@ def add_user() -> Response | tuple[str, int]:
 @bp.route("/users/<name>", methods=["POST"])
 @allow(Role.ADMIN)
 def update_user(name: str) -> Response | tuple[str, int]:
-    """Change a user's role and desks, (de)activate them, or set a new password."""
+    """Change a user's role, desks and office, (de)activate them, or set a new password.
+
+    `office` "" makes the user national; absent, the office stays as it is.
+    """
     active = request.form.get("active") == "on"
     if name == me().name and not active:
         return _page({"active": [gettext("You cannot deactivate yourself.")]}, 422)
@@ -71,8 +87,12 @@ def update_user(name: str) -> Response | tuple[str, int]:
             desks=request.form.getlist("desks"),
             active=active,
             password=request.form.get("password") or None,
+            office=request.form.get("office"),
+            release_claims=request.form.get("release_claims") == "on",
         )
     except ValidationFailed as exc:
         return _page(exc.errors, 422)
+    except ClaimsHeld as exc:
+        return _page({"office": [_claims_message(exc, name)]}, 409)
     flash(gettext("User %(name)s updated.", name=name))
     return redirect(url_for("admin.users"))

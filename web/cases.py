@@ -96,7 +96,7 @@ def show(case_id: int) -> str:
         may_audit=me().role in AUDITORS,
         my_desks=me().desks if me().role in (Role.OFFICER, Role.KEPALA) else (),
         complaints=(
-            public_desk().complaints_about(case)
+            public_desk().complaints_about(case, me().office)
             if me().role in (Role.OFFICER, Role.AUDITOR)
             else []
         ),

@@ -77,6 +77,13 @@ MESSAGES_ID: dict[str, str] = {
     "national (officers and heads of office: the default office)": (
         "nasional (petugas dan kepala kantor: kantor bawaan)"
     ),
+    # moving a user to another office (admin)
+    "Release claimed tasks": "Lepaskan tugas yang diklaim",
+    "task %(id)s of case %(case)s (%(title)s)": "tugas %(id)s pada kasus %(case)s (%(title)s)",
+    "%(name)s holds claimed tasks: %(tasks)s. Give them back, or tick “Release claimed tasks”.": (
+        "%(name)s masih memegang tugas yang diklaim: %(tasks)s. "
+        "Kembalikan dulu ke loketnya, atau centang “Lepaskan tugas yang diklaim”."
+    ),
     "Dashboard": "Dasbor",
     "Office": "Kantor",
     "All offices (compare)": "Semua kantor (bandingkan)",

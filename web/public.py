@@ -116,15 +116,17 @@ def status() -> tuple[str, int] | str:
 def complaint() -> tuple[str, int] | str:
     """The complaint form; filing it gives the tracking code."""
     desk = public_desk()
-    form = desk.intake_form()
+    form = desk.complaint_form()
     values: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         if not within_limit("filing"):
             return _too_many()
         values = forms.from_html_form(form, request.form, request.files, current={})
+        data = {k: v for k, v in values.items() if k != desk.OFFICE_FIELD}
+        office = str(values.get(desk.OFFICE_FIELD) or "")  # "": none chosen, refused
         try:
-            _, code = desk.file_complaint(values, locale=current_locale())
+            _, code = desk.file_complaint(data, locale=current_locale(), office=office)
         except ValidationFailed as exc:
             errors = exc.errors
         else:

@@ -70,6 +70,9 @@ EXPECTED = {
     "is_report",
     "mask_nik",
     "verify_report",
+    # moving users between offices (issue 17)
+    "USER_ROLES",
+    "ClaimsHeld",
 }
 
 
@@ -92,6 +95,7 @@ def test_every_engine_error_is_one_hierarchy() -> None:
         "ScenarioFileError",
         "ScenariosFailed",
         "AccessNotRecorded",
+        "ClaimsHeld",
     ):
         assert issubclass(getattr(engine, name), engine.EngineError)
     assert issubclass(engine.ScenariosFailed, engine.DeploymentFailed)

@@ -11,14 +11,13 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 from public_testkit import PROCESSES
-from web_testkit import csrf_of
+from web_testkit import csrf_of, submit
 
 from engine import Engine, ManualClock, PublicDesk
 
 
 def _post(client: FlaskClient, path: str, data: dict[str, str]) -> object:
-    token = csrf_of(client.get("/publik").text)
-    return client.post(path, data={**data, "csrf_token": token})
+    return submit(client, "/publik", data, to=path)
 
 
 def test_status_page_shows_step_desk_and_missing_documents(
@@ -74,15 +73,10 @@ def test_a_complaint_filed_on_the_page_reads_back_without_the_complainant(
 ) -> None:
     form = client.get("/publik/pengaduan")
     assert 'name="description"' in form.text and 'name="category"' in form.text
-    filed = client.post(
-        "/publik/pengaduan",
-        data={
-            "csrf_token": csrf_of(form.text),
-            "category": "biaya_penempatan",
-            "description": "P3MI meminta uang",
-            "complainant_name": "Ibu Sari",
-        },
-    )
+    # one office: it is chosen already, as a browser then sends it
+    assert '<option value="utama" selected>Kantor LTSA</option>' in form.text
+    data = {"category": "biaya_penempatan", "description": "P3MI meminta uang", "office": "utama"}
+    filed = submit(client, "/publik/pengaduan", {**data, "complainant_name": "Ibu Sari"})
     assert filed.status_code == 201
     code = re.search(r'id="tracking-code">([^<]+)<', filed.text).group(1)
     status = _post(client, "/publik/pengaduan/status", {"code": code})

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from engine import Engine
 
@@ -33,6 +35,14 @@ def csrf_of(html: str) -> str:
     match = _CSRF.search(html) or _META.search(html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def submit(
+    client: FlaskClient, page: str, data: Mapping[str, object], to: str | None = None
+) -> TestResponse:
+    """Open `page`, then POST `data` with its CSRF token to `to` (default: the page itself)."""
+    token = csrf_of(client.get(page).text)
+    return client.post(to or page, data={**data, "csrf_token": token})
 
 
 def login(client: FlaskClient, name: str, password: str = PASSWORD) -> object:

@@ -78,6 +78,7 @@ def test_admin_moves_an_officer_and_their_access_follows(
     page = admin.get(USERS).text
     assert 'name="office" form="user-' in page and "Lepaskan tugas yang diklaim" in page
 
+    assert admin.post(f"{USERS}/disnaker", data=MOVE).status_code == 400  # no CSRF token
     refused = submit(admin, USERS, MOVE, to=f"{USERS}/disnaker")
     assert refused.status_code == 409
     assert f"tugas {held} pada kasus {here} (Pendaftaran CPMI)" in refused.text

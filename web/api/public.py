@@ -29,7 +29,10 @@ class ComplaintFilingSchema(Schema):
 
     data = fields.Dict(required=True)
     office = fields.String(
-        load_default=None, metadata={"description": "office code (default: the default office)"}
+        load_default=None,
+        metadata={
+            "description": "the office's code, one of the offices (default: the default office)"
+        },
     )
 
 

@@ -24,6 +24,7 @@ from engine.errors import ValidationFailed
 from engine.journal import EventKind
 from engine.store.db import Database
 from engine.store.models import CaseRow, EventRow, ProcessVersionRow
+from engine.values import as_json
 
 __all__ = ["CaseHit", "CaseQuery", "CaseSearch", "SearchResult", "mask_nik"]
 
@@ -85,17 +86,7 @@ class CaseHit:
 
     def to_dict(self, *, masked: bool = True) -> dict[str, Any]:
         """A JSON-able form; the NIK masked unless asked otherwise."""
-        return {
-            "id": self.id,
-            "process_key": self.process_key,
-            "version": self.version,
-            "status": self.status,
-            "rejection_reason": self.rejection_reason,
-            "nik": mask_nik(self.nik) if masked else self.nik,
-            "applicant_name": self.applicant_name,
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(),
-        }
+        return as_json(self, nik=mask_nik(self.nik) if masked else self.nik)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from engine.errors import (
 from engine.idempotency import Request
 from engine.jobs import VerifyJobs
 from engine.journal import EventKind, JournalEvent
+from engine.keyfiles import stored_key
 from engine.migration import Migrator
 from engine.migration_plan import CaseImpact
 from engine.offices import DEFAULT_OFFICE, Offices
@@ -116,6 +117,10 @@ class Engine:
     def close(self) -> None:
         """Release database connections."""
         self.db.dispose()
+
+    def installation_key(self, name: str) -> str:
+        """A random key of this installation, kept in ``<data_dir>/<name>``, made on first use."""
+        return stored_key(self.data_dir / name)
 
     # --- definitions --------------------------------------------------------
 

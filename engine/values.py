@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import fields, is_dataclass
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ V = TypeVar("V", bound="DataclassInstance")
 
 def from_row(cls: type[V], row: object, /, **computed: Any) -> V:
     """A `cls` with each field read from the row's attribute of that name, but `computed`."""
-    copied = {f.name: getattr(row, f.name) for f in fields(cls) if f.name not in computed}
+    copied = {name: getattr(row, name) for name, _ in _names(cls) if name not in computed}
     return cls(**copied, **computed)
 
 
@@ -33,7 +34,7 @@ def as_json(value: DataclassInstance, /, **computed: Any) -> dict[str, Any]:
     key of `computed` that names a field replaces its value in place; any other
     key follows the fields.
     """
-    named = {f.metadata.get("json", f.name): _plain(getattr(value, f.name)) for f in fields(value)}
+    named = {key: _plain(getattr(value, name)) for name, key in _names(type(value))}
     return {**named, **computed}
 
 
@@ -45,6 +46,12 @@ class JsonValue:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able form: the fields in their order."""
         return as_json(self)
+
+
+@cache
+def _names(cls: type[DataclassInstance]) -> tuple[tuple[str, str], ...]:
+    """Each field's name and its JSON name, read once per class (rows come by the page)."""
+    return tuple((f.name, f.metadata.get("json", f.name)) for f in fields(cls))
 
 
 def _plain(value: Any) -> Any:

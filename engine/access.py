@@ -23,9 +23,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from engine.clock import Clock
 from engine.errors import EngineError
-from engine.journal import GENESIS_HASH, event_hash
+from engine.journal import GENESIS_HASH, event_hash, utc_iso
 from engine.store.db import Database
 from engine.store.models import AccessRow
+from engine.values import JsonValue, as_json, from_row
 from engine.views import Actor
 
 __all__ = [
@@ -80,28 +81,17 @@ class AccessEntry:
     prev_hash: str
     hash: str
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able form, hash fields included (the time in UTC, to the microsecond)."""
+        return as_json(self, recorded_at=utc_iso(self.recorded_at))
+
     def content(self) -> dict[str, Any]:
         """The hashed content (everything but the entry's own hash)."""
-        return {
-            "day": self.day,
-            "seq": self.seq,
-            "recorded_at": self.recorded_at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "actor": self.actor,
-            "role": self.role,
-            "office": self.office,
-            "case_id": self.case_id,
-            "what": self.what,
-            "document": self.document,
-            "address": self.address,
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-able form, hash fields included."""
-        return {**self.content(), "prev_hash": self.prev_hash, "hash": self.hash}
+        return {k: v for k, v in self.to_dict().items() if k not in ("prev_hash", "hash")}
 
 
 @dataclass(frozen=True)
-class AccessVerification:
+class AccessVerification(JsonValue):
     """The verdict on one day's chain of the access record."""
 
     day: str
@@ -109,33 +99,6 @@ class AccessVerification:
     entries: int
     first_bad_entry: int | None = None
     problems: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-able form."""
-        return {
-            "day": self.day,
-            "intact": self.intact,
-            "entries": self.entries,
-            "first_bad_entry": self.first_bad_entry,
-            "problems": list(self.problems),
-        }
-
-
-def _entry(row: AccessRow) -> AccessEntry:
-    return AccessEntry(
-        day=row.day,
-        seq=row.seq,
-        recorded_at=row.recorded_at,
-        actor=row.actor,
-        role=row.role,
-        office=row.office,
-        case_id=row.case_id,
-        what=row.what,
-        document=row.document,
-        address=row.address,
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-    )
 
 
 class AccessLog:
@@ -221,7 +184,7 @@ class AccessLog:
         if user:
             query = query.where(AccessRow.actor == user)
         with self.db.session() as session:
-            return [_entry(r) for r in session.scalars(query.order_by(AccessRow.id))]
+            return [from_row(AccessEntry, r) for r in session.scalars(query.order_by(AccessRow.id))]
 
     def for_cases(self, case_ids: Iterable[int]) -> list[AccessEntry]:
         """Reads of several cases, oldest first."""
@@ -230,7 +193,7 @@ class AccessLog:
             return []
         with self.db.session() as session:
             query = select(AccessRow).where(AccessRow.case_id.in_(ids)).order_by(AccessRow.id)
-            return [_entry(r) for r in session.scalars(query)]
+            return [from_row(AccessEntry, r) for r in session.scalars(query)]
 
     def for_user(
         self,
@@ -248,7 +211,7 @@ class AccessLog:
             query = query.where(AccessRow.recorded_at < until)
         with self.db.session() as session:
             rows = session.scalars(query.order_by(AccessRow.recorded_at, AccessRow.id).limit(limit))
-            return [_entry(r) for r in rows]
+            return [from_row(AccessEntry, r) for r in rows]
 
     # --- checkpoints and verification ----------------------------------------------
 
@@ -277,7 +240,9 @@ class AccessLog:
                 rows = session.scalars(
                     select(AccessRow).where(AccessRow.day == day).order_by(AccessRow.seq)
                 )
-                verdicts.append(_verify_day(day, [_entry(r) for r in rows], signed.get(day)))
+                verdicts.append(
+                    _verify_day(day, [from_row(AccessEntry, r) for r in rows], signed.get(day))
+                )
         for day in sorted(set(signed) - set(days)):
             verdicts.append(
                 AccessVerification(day, False, 0, 1, (f"the record of {day} was deleted",))

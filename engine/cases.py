@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 from zoneinfo import ZoneInfo
 
 import forms
@@ -37,10 +37,11 @@ from engine.errors import (
 from engine.idempotency import Request
 from engine.jobs import VerifyJobs
 from engine.journal import EventKind, JournalEvent
+from engine.keyfiles import stored_key
 from engine.migration import Migrator
 from engine.migration_plan import CaseImpact
 from engine.offices import DEFAULT_OFFICE, Offices
-from engine.reading import Reader, form_key
+from engine.reading import CaseFilters, Reader, TaskFilters, form_key
 from engine.recording import task_for_input
 from engine.registry import Registry
 from engine.scenario_report import ScenarioReport
@@ -116,6 +117,10 @@ class Engine:
     def close(self) -> None:
         """Release database connections."""
         self.db.dispose()
+
+    def installation_key(self, name: str) -> str:
+        """A random key of this installation, kept in ``<data_dir>/<name>``, made on first use."""
+        return stored_key(self.data_dir / name)
 
     # --- definitions --------------------------------------------------------
 
@@ -383,44 +388,17 @@ class Engine:
         """One case with its ready tasks (NotFound if `office` is given and not the case's)."""
         return self.reader.get_case(case_id, office)
 
-    def list_cases(
-        self,
-        *,
-        status: str | None = None,
-        process_key: str | None = None,
-        search: str | None = None,
-        limit: int = 50,
-        offset: int = 0,
-        office: str | None = None,
-    ) -> list[CaseView]:
+    def list_cases(self, **filters: Unpack[CaseFilters]) -> list[CaseView]:
         """Cases, newest first, filtered by office, status, process, or NIK/name search."""
-        return self.reader.list_cases(
-            status=status,
-            process_key=process_key,
-            search=search,
-            limit=limit,
-            offset=offset,
-            office=office,
-        )
+        return self.reader.list_cases(**filters)
 
     def get_task(self, task_id: int, office: str | None = None) -> TaskView:
         """One task, with its form when it is ready (NotFound outside `office`)."""
         return self.reader.get_task(task_id, office)
 
-    def list_tasks(
-        self,
-        *,
-        desk: str | Iterable[str] | None = None,
-        case_id: int | None = None,
-        state: str | None = "ready",
-        limit: int = 100,
-        offset: int = 0,
-        office: str | None = None,
-    ) -> list[TaskView]:
-        """The inbox: tasks by office, desk(s), case and state, oldest first."""
-        return self.reader.list_tasks(
-            desk=desk, case_id=case_id, state=state, limit=limit, offset=offset, office=office
-        )
+    def list_tasks(self, **filters: Unpack[TaskFilters]) -> list[TaskView]:
+        """The inbox: tasks by office, desk(s), case and state (default: ready), oldest first."""
+        return self.reader.list_tasks(**filters)
 
     def history(self, case_id: int, office: str | None = None) -> list[JournalEvent]:
         """The case's journal, oldest event first."""

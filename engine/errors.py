@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from engine.values import JsonValue
+
 __all__ = [
     "CaseNotActive",
     "Conflict",
@@ -74,7 +76,7 @@ class ValidationFailed(EngineError):
 
 
 @dataclass(frozen=True)
-class DeploymentError:
+class DeploymentError(JsonValue):
     """One problem found while validating a deployment.
 
     Attributes:
@@ -98,17 +100,6 @@ class DeploymentError:
         element = f" [{self.element_id}]" if self.element_id else ""
         hint = f" — {self.hint}" if self.hint else ""
         return f"{where}{element} {self.code} {self.message}{hint}"
-
-    def to_dict(self) -> dict[str, object]:
-        """Return a JSON-able description."""
-        return {
-            "file": self.file,
-            "line": self.line,
-            "element_id": self.element_id,
-            "code": self.code,
-            "message": self.message,
-            "hint": self.hint,
-        }
 
 
 @dataclass

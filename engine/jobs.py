@@ -28,6 +28,7 @@ from engine.journal import canonical_json
 from engine.search import CaseQuery, CaseSearch
 from engine.store.db import Database
 from engine.store.models import AuditJobResultRow, AuditJobRow, CaseRow
+from engine.values import as_json, from_row
 
 __all__ = ["REPORT_FORMAT", "JobView", "VerifyJobs", "is_report", "verify_report"]
 
@@ -56,19 +57,8 @@ class JobView:
         return 100 if not self.total else min(100, self.done * 100 // self.total)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-able form."""
-        return {
-            "id": self.id,
-            "status": self.status,
-            "total": self.total,
-            "done": self.done,
-            "percent": self.percent,
-            "not_intact": self.not_intact,
-            "created_at": self.created_at.isoformat(),
-            "created_by": self.created_by,
-            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
-            "params": self.params,
-        }
+        """A JSON-able form, with the percent done."""
+        return as_json(self, percent=self.percent)
 
 
 class VerifyJobs:
@@ -146,16 +136,8 @@ class VerifyJobs:
             .select_from(AuditJobResultRow)
             .where(AuditJobResultRow.job_id == row.id, AuditJobResultRow.intact.is_(False))
         )
-        return JobView(
-            id=row.id,
-            status=row.status,
-            total=len(row.case_ids),
-            done=row.done,
-            created_at=row.created_at,
-            created_by=row.created_by,
-            finished_at=row.finished_at,
-            params=dict(row.params),
-            not_intact=int(bad or 0),
+        return from_row(
+            JobView, row, total=len(row.case_ids), params=dict(row.params), not_intact=int(bad or 0)
         )
 
     def needs_worker(self, job_id: int) -> bool:

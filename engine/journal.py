@@ -23,6 +23,7 @@ __all__ = [
     "event_hash",
     "sha256_hex",
     "upcast",
+    "utc_iso",
 ]
 
 FORMAT_VERSION = 1
@@ -53,7 +54,8 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _utc_iso(when: datetime) -> str:
+def utc_iso(when: datetime) -> str:
+    """`when` in UTC to the microsecond, as the hashed records write it."""
     return when.astimezone(UTC).isoformat(timespec="microseconds")
 
 
@@ -81,7 +83,7 @@ class JournalEvent:
             "seq": self.seq,
             "kind": str(self.kind),
             "format_version": self.format_version,
-            "recorded_at": _utc_iso(self.recorded_at),
+            "recorded_at": utc_iso(self.recorded_at),
             "actor": self.actor,
             "desk": self.desk,
             "task_ref": self.task_ref,

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy import Connection, and_, select, update
 from sqlalchemy.orm import Session
@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 from engine.audit import Auditor, what_if
 from engine.clock import Clock
 from engine.counters import add_counts
-from engine.errors import EngineError, Forbidden, known_id
+from engine.errors import EngineError, Forbidden
 from engine.journal import EventKind, JournalEvent
-from engine.migration_plan import CaseImpact, MigrationPlan, plan_migration
+from engine.migration_plan import CaseImpact, MigrationOptions, MigrationPlan, plan_migration
 from engine.proven import ProvenStates
 from engine.reading import event_from_row
 from engine.recording import CaseHead, Input, Outstanding, lock_case, record
@@ -76,30 +76,13 @@ class Migrator:
     # --- the request -------------------------------------------------------------
 
     def plan(
-        self,
-        actor: Actor,
-        key: str,
-        to: int,
-        *,
-        from_version: int | None = None,
-        cases: Iterable[int] = (),
-        mapping: Mapping[str, str] | None = None,
-        after: int = 0,
+        self, actor: Actor, key: str, to: int, **options: Unpack[MigrationOptions]
     ) -> MigrationPlan:
         """Check who asks and what (see `plan_migration`)."""
         if actor.role not in (Role.DESIGNER, Role.ADMIN):
             raise Forbidden(f"a {actor.role} may not migrate cases")
         with self.db.session() as session:
-            return plan_migration(
-                session,
-                self.registry,
-                key,
-                to,
-                from_version=from_version,
-                cases=[known_id(c, "case") for c in cases],
-                mapping=mapping,
-                after=after,
-            )
+            return plan_migration(session, self.registry, key, to, **options)
 
     def compare(self, key: str, old: int, new: int) -> dict[str, Any]:
         """Elements added, removed and changed between two versions of `key`."""

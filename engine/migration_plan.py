@@ -10,28 +10,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import NotFound, ValidationFailed
+from engine.errors import NotFound, ValidationFailed, known_id
 from engine.registry import Registry
 from engine.store.models import CaseRow, ProcessVersionRow
 from engine.transplant import element_kinds
+from engine.values import JsonValue
 
-__all__ = ["CaseImpact", "MigrationPlan", "plan_migration"]
+__all__ = ["CaseImpact", "MigrationOptions", "MigrationPlan", "plan_migration"]
 
 OUTCOMES = ("migrated", "same", "diverges", "cannot")
 
 
 @dataclass(frozen=True)
-class CaseImpact:
+class CaseImpact(JsonValue):
     """What a new version means for one running case.
 
     `outcome`: `same` (would have run identically so far: may move),
     `diverges` (the first event `seq` where it would not, and why),
     `cannot` (its current element is not in the target), or `migrated`.
+    In JSON (`to_dict`), `seq` is named ``event``.
     """
 
     case_id: int
@@ -39,26 +41,11 @@ class CaseImpact:
     to_version: int
     revision: int
     outcome: str
-    seq: int | None = None
+    seq: int | None = field(default=None, metadata={"json": "event"})
     reason: str | None = None
     current: tuple[str, ...] = ()
     mapping: dict[str, str] = field(default_factory=dict)
     rechecked: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-able form."""
-        return {
-            "case_id": self.case_id,
-            "from_version": self.from_version,
-            "to_version": self.to_version,
-            "revision": self.revision,
-            "outcome": self.outcome,
-            "event": self.seq,
-            "reason": self.reason,
-            "current": list(self.current),
-            "mapping": dict(self.mapping),
-            "rechecked": self.rechecked,
-        }
 
 
 @dataclass(frozen=True)
@@ -93,6 +80,15 @@ def _version(session: Session, key: str, number: int, field_name: str) -> Proces
     return Registry.version_row(session, key, number)
 
 
+class MigrationOptions(TypedDict, total=False):
+    """The optional keywords of `plan_migration`, for those that pass them on."""
+
+    from_version: int | None
+    cases: Iterable[int]
+    mapping: Mapping[str, str] | None
+    after: int
+
+
 def plan_migration(
     session: Session,
     registry: Registry,
@@ -110,6 +106,7 @@ def plan_migration(
         NotFound: the process is not deployed.
         ValidationFailed: a version, case or mapping entry is wrong (the field is named).
     """
+    wanted = tuple(sorted({known_id(c, "case") for c in cases}))
     target = _version(session, key, to_version, "to")
     target_kinds = element_kinds(registry.loaded(session, target.id).bundle)
     from_ids: tuple[int, ...] = ()
@@ -117,7 +114,6 @@ def plan_migration(
         if from_version == to_version:
             raise ValidationFailed({"from": ["the cases are on that version already"]})
         from_ids = (_version(session, key, from_version, "from").id,)
-    wanted = tuple(sorted(set(cases)))
     problems = []
     source_ids = set(from_ids)
     for case_id in wanted:

@@ -7,7 +7,7 @@ table: listing an inbox never deserializes a workflow.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypedDict, TypeVar
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
@@ -19,27 +19,40 @@ from engine.recording import CaseHead, ready_task_rows
 from engine.registry import Registry
 from engine.store.db import Database
 from engine.store.models import CaseRow, EventRow, TaskRow
+from engine.values import from_row
 from engine.views import CaseView, TaskView
 
-__all__ = ["Reader", "event_from_row", "form_key"]
+__all__ = ["CaseFilters", "Reader", "TaskFilters", "event_from_row", "form_key"]
+
+_Row = TypeVar("_Row", CaseRow, TaskRow)
+
+
+class CaseFilters(TypedDict, total=False):
+    """The keywords of `Reader.list_cases`, for the facade that passes them on."""
+
+    status: str | None
+    process_key: str | None
+    search: str | None
+    limit: int
+    offset: int
+    office: str | None
+
+
+class TaskFilters(TypedDict, total=False):
+    """The keywords of `Reader.list_tasks`, for the facade that passes them on."""
+
+    desk: str | Iterable[str] | None
+    case_id: int | None
+    state: str | None
+    limit: int
+    offset: int
+    office: str | None
 
 
 def event_from_row(row: EventRow) -> JournalEvent:
     """A journal event from its row, upcast to the current format."""
-    return JournalEvent(
-        case_id=row.case_id,
-        seq=row.seq,
-        kind=EventKind(row.kind),
-        recorded_at=row.recorded_at,
-        actor=row.actor,
-        desk=row.desk,
-        task_ref=row.task_ref,
-        payload=upcast(row.kind, row.format_version, row.payload),
-        state_digest=row.state_digest,
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-        format_version=row.format_version,
-    )
+    payload = upcast(row.kind, row.format_version, row.payload)
+    return from_row(JournalEvent, row, kind=EventKind(row.kind), payload=payload)
 
 
 def form_key(ref: str) -> tuple[str, str]:
@@ -58,12 +71,8 @@ class Reader:
 
     def get_case(self, case_id: int, office: str | None = None) -> CaseView:
         """One case with its ready tasks; NotFound when `office` is given and not the case's."""
-        known_id(case_id, "case")
         with self.db.session() as session:
-            case = session.get(CaseRow, case_id)
-            if case is None or (office is not None and case.office != office):
-                raise NotFound(f"case {case_id} does not exist")
-            return self.case_view(session, case)
+            return self.case_view(session, _in_office(session, CaseRow, case_id, office))
 
     def list_cases(
         self,
@@ -135,12 +144,8 @@ class Reader:
 
     def get_task(self, task_id: int, office: str | None = None) -> TaskView:
         """One task, with its form when it is ready; NotFound outside `office` if given."""
-        known_id(task_id, "task")
         with self.db.session() as session:
-            row = session.get(TaskRow, task_id)
-            if row is None or (office is not None and row.office != office):
-                raise NotFound(f"task {task_id} does not exist")
-            return self.task_view(session, row)
+            return self.task_view(session, _in_office(session, TaskRow, task_id, office))
 
     def list_tasks(
         self,
@@ -175,15 +180,22 @@ class Reader:
 
     def history(self, case_id: int, office: str | None = None) -> list[JournalEvent]:
         """The case's journal, oldest event first (NotFound outside `office` if given)."""
-        known_id(case_id, "case")
         with self.db.session() as session:
-            case = session.get(CaseRow, case_id)
-            if case is None or (office is not None and case.office != office):
-                raise NotFound(f"case {case_id} does not exist")
+            _in_office(session, CaseRow, case_id, office)
             rows = session.scalars(
                 select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq)
             ).all()
             return [event_from_row(r) for r in rows]
+
+
+def _in_office(session: Session, model: type[_Row], row_id: int, office: str | None) -> _Row:
+    """The case or task `row_id`; NotFound when there is none, or it is outside `office`."""
+    noun = "case" if model is CaseRow else "task"
+    known_id(row_id, noun)
+    row = session.get(model, row_id)
+    if row is None or (office is not None and row.office != office):
+        raise NotFound(f"{noun} {row_id} does not exist")
+    return row
 
 
 def _task_view(
@@ -193,21 +205,6 @@ def _task_view(
     nik: str | None,
     form: forms.Form | None = None,
 ) -> TaskView:
-    return TaskView(
-        id=row.id,
-        case_id=row.case_id,
-        ref=row.ref,
-        name=row.name,
-        title=row.title,
-        desk=row.desk,
-        state=row.state,
-        assignee=row.assignee,
-        created_at=row.created_at,
-        due_at=row.due_at,
-        completed_at=row.completed_at,
-        completed_by=row.completed_by,
-        process_key=process_key,
-        form=form,
-        applicant_name=applicant_name,
-        nik=nik,
+    return from_row(
+        TaskView, row, process_key=process_key, form=form, applicant_name=applicant_name, nik=nik
     )

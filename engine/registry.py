@@ -26,6 +26,7 @@ from engine.errors import DeploymentFailed, NotFound
 from engine.state import LoadedVersion
 from engine.store.db import Database
 from engine.store.models import CaseRow, DefinitionFile, ProcessVersionRow
+from engine.values import from_row
 from engine.views import DeployedProcess, ProcessVersion
 from engine.visibility import audience_errors
 
@@ -143,18 +144,8 @@ class Registry:
     @staticmethod
     def version_view(row: ProcessVersionRow, active: int = 0) -> ProcessVersion:
         """The public view of a stored version."""
-        return ProcessVersion(
-            id=row.id,
-            key=row.key,
-            version=row.version,
-            content_hash=row.content_hash,
-            deployed_at=row.deployed_at,
-            deployed_by=row.deployed_by,
-            files=tuple(f["name"] for f in row.files),
-            active_cases=active,
-            tests_skipped_by=row.tests_skipped_by,
-            tests_skipped_at=row.tests_skipped_at,
-        )
+        files = tuple(f["name"] for f in row.files)
+        return from_row(ProcessVersion, row, files=files, active_cases=active)
 
     def version_files(self, key: str, version: int) -> list[SourceFile]:
         """The stored files of one process version."""

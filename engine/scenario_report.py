@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import DeploymentError, DeploymentFailed, EngineError
+from engine.values import as_json
 
 __all__ = [
     "ProcessCoverage",
@@ -46,14 +47,7 @@ class ScenarioResult:
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-able description."""
-        return {
-            "name": self.name,
-            "file": self.file,
-            "line": self.line,
-            "passed": self.passed,
-            "failure": self.failure,
-            "filled": list(self.filled),
-        }
+        return as_json(self)
 
 
 def _percent(reached: int, missed: int) -> float:

@@ -9,6 +9,7 @@ coverage comes from each case's own record of the path it took.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -107,24 +108,17 @@ def run_scenario_files(
     return ScenarioReport(tuple(results), tuple(coverage))
 
 
+@dataclasses.dataclass
 class _Run:
-    """One scenario on the scratch engine."""
+    """One scenario on the scratch engine; `nodes` and `flows` gather the coverage of all."""
 
-    def __init__(
-        self,
-        engine: ScratchEngine,
-        clock: ManualClock,
-        scenario: Scenario,
-        nodes: set[tuple[str, str]],
-        flows: set[tuple[str, str, str]],
-    ) -> None:
-        self.engine = engine
-        self.clock = clock
-        self.scenario = scenario
-        self.nodes = nodes
-        self.flows = flows
-        self.filled: list[str] = []
-        self.case_id: int | None = None
+    engine: ScratchEngine
+    clock: ManualClock
+    scenario: Scenario
+    nodes: set[tuple[str, str]]
+    flows: set[tuple[str, str, str]]
+    filled: list[str] = dataclasses.field(default_factory=list)
+    case_id: int | None = None
 
     def result(self) -> ScenarioResult:
         scenario = self.scenario

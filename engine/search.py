@@ -24,6 +24,7 @@ from engine.errors import ValidationFailed
 from engine.journal import EventKind
 from engine.store.db import Database
 from engine.store.models import CaseRow, EventRow, ProcessVersionRow
+from engine.values import as_json
 
 __all__ = ["CaseHit", "CaseQuery", "CaseSearch", "SearchResult", "mask_nik"]
 
@@ -85,17 +86,7 @@ class CaseHit:
 
     def to_dict(self, *, masked: bool = True) -> dict[str, Any]:
         """A JSON-able form; the NIK masked unless asked otherwise."""
-        return {
-            "id": self.id,
-            "process_key": self.process_key,
-            "version": self.version,
-            "status": self.status,
-            "rejection_reason": self.rejection_reason,
-            "nik": mask_nik(self.nik) if masked else self.nik,
-            "applicant_name": self.applicant_name,
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(),
-        }
+        return as_json(self, nik=mask_nik(self.nik) if masked else self.nik)
 
 
 @dataclass(frozen=True)
@@ -111,6 +102,21 @@ class SearchResult:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# the filters that ask for one column to equal the query's value (when given)
+_EVENT_COLUMNS = {"actor": EventRow.actor, "desk": EventRow.desk, "kind": EventRow.kind}
+_CASE_COLUMNS = {
+    "office": CaseRow.office,
+    "status": CaseRow.status,
+    "process_key": CaseRow.process_key,
+}
+
+
+def _equal(query: CaseQuery, columns: dict[str, Any]) -> list[Any]:
+    return [
+        column == getattr(query, name) for name, column in columns.items() if getattr(query, name)
+    ]
 
 
 class CaseSearch:
@@ -135,13 +141,7 @@ class CaseSearch:
 
     @staticmethod
     def _event_conditions(query: CaseQuery) -> list[Any]:
-        conditions = []
-        if query.actor:
-            conditions.append(EventRow.actor == query.actor)
-        if query.desk:
-            conditions.append(EventRow.desk == query.desk)
-        if query.kind:
-            conditions.append(EventRow.kind == query.kind)
+        conditions = _equal(query, _EVENT_COLUMNS)
         if query.since:
             conditions.append(EventRow.recorded_at >= query.since)
         if query.until:
@@ -150,13 +150,7 @@ class CaseSearch:
 
     @staticmethod
     def _case_conditions(query: CaseQuery) -> list[Any]:
-        conditions = []
-        if query.office:
-            conditions.append(CaseRow.office == query.office)
-        if query.status:
-            conditions.append(CaseRow.status == query.status)
-        if query.process_key:
-            conditions.append(CaseRow.process_key == query.process_key)
+        conditions = _equal(query, _CASE_COLUMNS)
         if query.version is not None:
             conditions.append(ProcessVersionRow.version == query.version)
         if query.rule:

@@ -47,37 +47,46 @@ def _parse_utc(value: str) -> datetime:
     return when.astimezone(UTC)
 
 
-class ClockTimeDate(TimeDateEventDefinition):  # type: ignore[misc]
+class _FiresOnce:
+    """A timer that fixes its due time at its first look and fires once an input reaches it."""
+
+    expression: str
+
+    def due(self, my_task: Task) -> datetime:
+        """When the timer is due, judged at its first look (the input being applied)."""
+        raise NotImplementedError
+
+    def has_fired(self, my_task: Task) -> bool:
+        """Whether the timer is due at the time of the input being applied."""
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            event_value = self.due(my_task).isoformat()
+            my_task._set_internal_data(event_value=event_value)
+        if _parse_utc(event_value) <= input_time():
+            my_task._set_internal_data(event_fired=True)
+        return bool(my_task._get_internal_data("event_fired", False))
+
+
+class ClockTimeDate(_FiresOnce, TimeDateEventDefinition):  # type: ignore[misc]
     """A timeDate timer that fires by the engine's clock."""
 
-    def has_fired(self, my_task: Task) -> bool:
-        """Whether the timer is due at the time of the input being applied."""
-        event_value = my_task._get_internal_data("event_value")
-        if event_value is None:
-            event_value = timer_value(my_task, self.expression)
-            event_value = TimerEventDefinition.parse_time_or_duration(event_value).isoformat()
-            my_task._set_internal_data(event_value=event_value)
-        if _parse_utc(event_value) <= input_time():
-            my_task._set_internal_data(event_fired=True)
-        return bool(my_task._get_internal_data("event_fired", False))
+    def due(self, my_task: Task) -> datetime:
+        """The date the timer's expression gives."""
+        when: datetime = TimerEventDefinition.parse_time_or_duration(
+            timer_value(my_task, self.expression)
+        )
+        return when
 
 
-class ClockDuration(DurationTimerEventDefinition):  # type: ignore[misc]
+class ClockDuration(_FiresOnce, DurationTimerEventDefinition):  # type: ignore[misc]
     """A duration timer that starts and fires by the engine's clock."""
 
-    def has_fired(self, my_task: Task) -> bool:
-        """Whether the timer is due at the time of the input being applied."""
-        event_value = my_task._get_internal_data("event_value")
-        if event_value is None:
-            expression = timer_value(my_task, self.expression)
-            parsed = TimerEventDefinition.parse_iso_duration(expression)
-            start = input_time()
-            delta = TimerEventDefinition.get_timedelta_from_start(parsed, start)
-            event_value = (start + delta).isoformat()
-            my_task._set_internal_data(event_value=event_value)
-        if _parse_utc(event_value) <= input_time():
-            my_task._set_internal_data(event_fired=True)
-        return bool(my_task._get_internal_data("event_fired", False))
+    def due(self, my_task: Task) -> datetime:
+        """The duration after the input that reached the timer."""
+        parsed = TimerEventDefinition.parse_iso_duration(timer_value(my_task, self.expression))
+        start = input_time()
+        delta: timedelta = TimerEventDefinition.get_timedelta_from_start(parsed, start)
+        return start + delta
 
 
 class ClockCycle(CycleTimerEventDefinition):  # type: ignore[misc]

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from engine.clock import Clock
+from engine.keyfiles import stored_key
 from engine.store.db import Database
 from engine.store.models import TrackingCodeRow
 
@@ -48,9 +47,7 @@ class TrackingCodes:
 
     def _key(self) -> bytes:
         if self._key_bytes is None:
-            if not self.path.exists():
-                _create_key(self.path)
-            self._key_bytes = bytes.fromhex(self.path.read_text(encoding="ascii").strip())
+            self._key_bytes = bytes.fromhex(stored_key(self.path))
         return self._key_bytes
 
     def _derive(self, case_id: int) -> str:
@@ -95,18 +92,3 @@ class TrackingCodes:
                 )
             )
         return None if found is None else int(found)
-
-
-def _create_key(path: Path) -> None:
-    """Write a new random key (mode 600); a process that loses the race uses the winner's."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(secrets.token_hex(32))
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        pass
-    finally:
-        temporary.unlink()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -21,6 +21,7 @@ from engine.errors import EngineError
 from engine.journal import GENESIS_HASH, EventKind, JournalEvent, canonical_json, event_hash
 from engine.state import CaseState
 from engine.transplant import Loader, Replayer, export_loader
+from engine.values import JsonValue
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -40,7 +41,7 @@ EXPORT_FORMAT = "ltsa-case-export/1"
 
 
 @dataclass(frozen=True)
-class Verification:
+class Verification(JsonValue):
     """The verdict on one case's history."""
 
     case_id: int
@@ -48,10 +49,6 @@ class Verification:
     first_bad_event: int | None = None
     problems: tuple[str, ...] = ()
     events: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-able form."""
-        return {**asdict(self), "problems": list(self.problems)}
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,7 @@ class Divergence:
 
 
 @dataclass(frozen=True)
-class CaseReplay:
+class CaseReplay(JsonValue):
     """The state of a case after event `seq`, and what changed at that event."""
 
     case_id: int
@@ -80,11 +77,6 @@ class CaseReplay:
     version: int
     against: int | None = None
     divergence: Divergence | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-able form (the divergence, if any, as a dict too)."""
-        lists = {name: list(getattr(self, name)) for name in ("ready_tasks", "path", "active")}
-        return {**asdict(self), **lists}
 
 
 def chain_problems(case_id: int, events: Sequence[JournalEvent]) -> tuple[int | None, list[str]]:

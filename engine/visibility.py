@@ -36,11 +36,9 @@ def audience_errors(bundle: ProcessBundle) -> list[DeploymentError]:
         for field in form.fields:
             for name in field.visibility:
                 if name not in known:
-                    file, line = _where(bundle, task)
                     errors.append(
-                        DeploymentError(
-                            file,
-                            line,
+                        _error_at(
+                            bundle,
                             task,
                             "LTSA-D014",
                             f"field {field.id!r}: visibility names {name!r}, "
@@ -64,11 +62,9 @@ def _outside_audience_errors(bundle: ProcessBundle) -> list[DeploymentError]:
         for field in form.fields:
             audience = audiences.get(field.id, frozenset())
             if audience and not ({task, desk, str(Role.OFFICER)} & audience):
-                file, line = _where(bundle, task)
                 errors.append(
-                    DeploymentError(
-                        file,
-                        line,
+                    _error_at(
+                        bundle,
                         task,
                         "LTSA-D015",
                         f"field {field.id!r} is visible only to {', '.join(sorted(audience))}, "
@@ -80,13 +76,17 @@ def _outside_audience_errors(bundle: ProcessBundle) -> list[DeploymentError]:
     return errors
 
 
-def _where(bundle: ProcessBundle, element_id: str) -> tuple[str, int | None]:
+def _error_at(
+    bundle: ProcessBundle, element_id: str, code: str, message: str, hint: str
+) -> DeploymentError:
+    """The problem, at the file and line where the element is declared."""
     marker = f'id="{element_id}"'.encode()
     for source in bundle.files:
         at = source.content.find(marker)
         if at >= 0:
-            return source.name, source.content.count(b"\n", 0, at) + 1
-    return "-", None
+            line = source.content.count(b"\n", 0, at) + 1
+            return DeploymentError(source.name, line, element_id, code, message, hint)
+    return DeploymentError("-", None, element_id, code, message, hint)
 
 
 def restricted_fields(forms_of_version: Iterable[Any]) -> dict[str, frozenset[str]]:

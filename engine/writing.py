@@ -214,18 +214,14 @@ class Writer:
                 return self.reader.get_case(case_id)
 
             unlocked = [known] if known is not None else []
+            given = Input(kind, now, actor, desk, task_ref, payload)
 
             def attempt() -> CaseView:
                 return self._apply_once(
                     live,
                     unlocked.pop() if unlocked else None,
                     case_id,
-                    kind,
-                    actor,
-                    now=now,
-                    payload=payload,
-                    desk=desk,
-                    task_ref=task_ref,
+                    given,
                     expected_revision=expected_revision,
                     request=request,
                 )
@@ -284,13 +280,8 @@ class Writer:
         connection: Connection,
         known: CaseHead | None,
         case_id: int,
-        kind: EventKind,
-        actor: Actor,
+        given: Input,
         *,
-        payload: dict[str, Any],
-        now: datetime,
-        desk: str | None,
-        task_ref: str | None,
         expected_revision: int | None,
         request: Request | None,
     ) -> CaseView:
@@ -298,7 +289,7 @@ class Writer:
         try:
             with _transaction(connection) as session:
                 case = known or lock_case(connection, case_id)
-                if not actor.sees(case.office):
+                if not given.actor.sees(case.office):
                     raise NotFound(f"case {case_id} does not exist")
                 if request is not None and kept_case(session, request) is not None:
                     # the case as it is now, the first attempt's change included
@@ -306,7 +297,7 @@ class Writer:
                     return self.reader.case_view(session, now_case)
                 loaded = self.registry.loaded(session, case.process_version_id)
                 state = self._take_state(session, case, loaded)
-                if any(timer.due_at <= now for timer in state.waiting_timers()):
+                if any(timer.due_at <= given.at for timer in state.waiting_timers()):
                     self._remember(case_id, case.revision, state)
                     raise _TimersDue
                 if expected_revision is not None and case.revision != expected_revision:
@@ -316,14 +307,8 @@ class Writer:
                     )
                 if case.status != "active":
                     raise CaseNotActive(f"case {case_id} is {case.status}")
-                ready = self._apply_and_record(
-                    connection,
-                    case,
-                    loaded,
-                    state,
-                    Input(kind, now, actor, desk, task_ref, payload),
-                )
-                keep(session, request, case_id, now)
+                ready = self._apply_and_record(connection, case, loaded, state, given)
+                keep(session, request, case_id, given.at)
                 view = self.reader.case_view(session, case, ready=ready)
         except (IntegrityError, EngineError) as exc:
             if known is not None:

@@ -8,7 +8,7 @@ as `FormDefinitionError`s so that deployment can report them together.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
@@ -114,15 +114,8 @@ def _read_constraints(raw: RawField, field_type: FieldType, problem: Problem) ->
         "min": "minimum",
         "max": "maximum",
     }
-    seen: set[str] = set()
-    for name, config in raw.constraints:
-        if name not in ALL_CONSTRAINTS:
-            problem("LTSA-F004", f"unknown constraint {name!r}")
-        elif name not in field_type.constraints:
-            problem("LTSA-F005", f"constraint {name!r} does not apply to type {field_type.name!r}")
-        elif name in seen:
-            problem("LTSA-F014", f"constraint {name!r} is given twice")
-        elif name in ("required", "readonly"):
+    for name, config in _applicable("constraint", raw.constraints, field_type, problem):
+        if name in ("required", "readonly"):
             if config not in _FLAG_CONFIGS:
                 problem("LTSA-F006", f"constraint {name!r} takes no config, got {config!r}")
             attributes[name] = True
@@ -132,26 +125,43 @@ def _read_constraints(raw: RawField, field_type: FieldType, problem: Problem) ->
             problem("LTSA-F006", f"constraint {name!r} cannot be negative, got {config!r}")
         else:
             attributes[names[name]] = int(config)
-        seen.add(name)
     return attributes
 
 
 def _read_properties(raw: RawField, field_type: FieldType, problem: Problem) -> dict[str, Any]:
     attributes: dict[str, Any] = {}
-    seen: set[str] = set()
-    for prop_id, value in raw.properties:
-        if prop_id not in ALL_PROPERTIES:
-            problem("LTSA-F007", f"unknown property {prop_id!r}")
-        elif prop_id not in field_type.properties:
-            problem("LTSA-F008", f"property {prop_id!r} does not apply to type {field_type.name!r}")
-        elif prop_id in seen:
-            problem("LTSA-F014", f"property {prop_id!r} is given twice")
-        elif value is None or value.strip() == "":
+    for prop_id, value in _applicable("property", raw.properties, field_type, problem):
+        if value is None or value.strip() == "":
             problem("LTSA-F009", f"property {prop_id!r} has no value")
         else:
             _read_property(prop_id, value, attributes, problem)
-        seen.add(prop_id)
     return attributes
+
+
+def _applicable(
+    kind: str, entries: Sequence[tuple[str, str | None]], field_type: FieldType, problem: Problem
+) -> Iterator[tuple[str, str | None]]:
+    """The constraints or properties that are known, apply to the type and come once.
+
+    Each of the others is a problem (unknown, not for this type, given twice).
+    """
+    known, applies, unknown_code, not_for_type_code = {
+        "constraint": (ALL_CONSTRAINTS, field_type.constraints, "LTSA-F004", "LTSA-F005"),
+        "property": (ALL_PROPERTIES, field_type.properties, "LTSA-F007", "LTSA-F008"),
+    }[kind]
+    seen: set[str] = set()
+    for name, value in entries:
+        if name not in known:
+            problem(unknown_code, f"unknown {kind} {name!r}")
+        elif name not in applies:
+            problem(
+                not_for_type_code, f"{kind} {name!r} does not apply to type {field_type.name!r}"
+            )
+        elif name in seen:
+            problem("LTSA-F014", f"{kind} {name!r} is given twice")
+        else:
+            yield name, value
+        seen.add(name)
 
 
 def _read_property(prop_id: str, value: str, attributes: dict[str, Any], problem: Problem) -> None:

@@ -8,8 +8,6 @@ blueprints. Views authenticate, make one `engine` call and render.
 from __future__ import annotations
 
 import os
-import secrets
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -60,8 +58,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         eng, app.config["LTSA_LOGIN_ATTEMPTS"], app.config["LTSA_LOGIN_WINDOW_SECONDS"]
     )
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = os.environ.get("LTSA_SECRET_KEY") or _stored_secret(
-            Path(eng.data_dir)
+        app.config["SECRET_KEY"] = os.environ.get("LTSA_SECRET_KEY") or eng.installation_key(
+            "secret_key"
         )
 
     from web import access, api, errors, i18n, security
@@ -108,25 +106,3 @@ class Int64Converter(IntegerConverter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", 2**63 - 1)
         super().__init__(*args, **kwargs)
-
-
-def _stored_secret(data_dir: Path) -> str:
-    """Read ``<data_dir>/secret_key``, creating it (mode 600) on first use.
-
-    The key is written to a private temporary file and linked into place, so
-    web processes starting together all read the one complete key.
-    """
-    path = data_dir / "secret_key"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        temporary = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_hex(32))
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass  # another process won; use its key
-        finally:
-            temporary.unlink()
-    return path.read_text(encoding="ascii").strip()

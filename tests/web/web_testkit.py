@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from engine import Engine
 
@@ -52,3 +54,17 @@ def ready_task(eng: Engine, case_id: int, name: str) -> int:
 
 def token_for(eng: Engine, name: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {eng.users.new_token(name)}"}
+
+
+def upload(client: FlaskClient, action: str, *files: tuple[bytes, str]) -> TestResponse:
+    """Send `files` (content, name) from the designer's upload form with `action`."""
+    token = csrf_of(client.get("/designer").text)
+    return client.post(
+        "/designer/upload",
+        data={
+            "csrf_token": token,
+            "action": action,
+            "files": [(io.BytesIO(content), name) for content, name in files],
+        },
+        content_type="multipart/form-data",
+    )

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from engine import Engine
@@ -68,3 +73,16 @@ def upload(client: FlaskClient, action: str, *files: tuple[bytes, str]) -> TestR
         },
         content_type="multipart/form-data",
     )
+
+
+@contextmanager
+def served(app: Flask) -> Iterator[str]:
+    """`app` served in a thread on a free port of 127.0.0.1: its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)

@@ -29,6 +29,7 @@ def test_designer_page_offers_the_decision_table_editor_beside_dmn_files(
         ("decisions", "age_check.dmn", "camunda-dmn-js"),
         ("modeler", "intake.bpmn", "camunda-bpmn-js"),
     ],
+    ids=["decisions", "modeler"],
 )
 def test_an_editor_loads_the_stored_file_in_its_modeler(
     as_user: Callable[[str], FlaskClient], editor: str, name: str, assets: str
@@ -46,6 +47,7 @@ def test_an_editor_loads_the_stored_file_in_its_modeler(
         ("modeler", "intake.bpmn", "Pendaftaran CPMI", "Pendaftaran"),
         ("decisions", "age_check.dmn", "&lt; 18", "&lt; 21"),
     ],
+    ids=["modeler", "decisions"],
 )
 def test_a_file_edited_in_the_browser_deploys_with_the_versions_other_files(
     as_user: Callable[[str], FlaskClient],

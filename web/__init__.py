@@ -83,18 +83,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         tasks,
     )
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(tasks.bp)
-    app.register_blueprint(cases.bp)
-    app.register_blueprint(audit.bp)
-    app.register_blueprint(audit_cases.bp)
-    app.register_blueprint(designer.bp)
-    app.register_blueprint(designer_dmn.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(public.bp)
-    app.register_blueprint(dashboard.bp)
-    app.register_blueprint(printouts.bp)
-    app.register_blueprint(migrations.bp)
+    pages = (
+        auth,
+        tasks,
+        cases,
+        audit,
+        audit_cases,
+        designer,
+        designer_dmn,
+        admin,
+        public,
+        dashboard,
+        printouts,
+        migrations,
+    )
+    for module in pages:
+        app.register_blueprint(module.bp)
     api.init_app(app)
     errors.init_app(app)  # last: replaces flask-smorest's own handler
     return app

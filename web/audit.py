@@ -7,14 +7,12 @@ the page shows what the record proves. Auditors and admins only; read-only.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, render_template, request
 
-from engine import AccessKind, JournalEvent, Role
+from engine import AccessKind, Role
 from web.access import AUDITORS, allow, me
 from web.app_engine import engine_of
-from web.cases import document_refs, element_of, show_value
+from web.cases import document_refs, element_of, event_entry, show_value
 from web.reads import read_case
 
 __all__ = ["bp"]
@@ -54,7 +52,7 @@ def case(case_id: int) -> str:
         replay=replay,
         step=step,
         last=last,
-        events=[_event_entry(e) for e in events],
+        events=[event_entry(e) for e in events],
         data=sorted(eng.visibility.data(replay.data, hidden).items()),
         changed=sorted(eng.visibility.data(replay.changed, hidden).items()),
         documents=document_refs(
@@ -68,14 +66,3 @@ def case(case_id: int) -> str:
         verification=verification,
         may_download=me().role == Role.AUDITOR,  # as on the case page: admins see hashes only
     )
-
-
-def _event_entry(event: JournalEvent) -> dict[str, Any]:
-    return {
-        "seq": event.seq,
-        "kind": str(event.kind),
-        "when": event.recorded_at,
-        "actor": event.actor,
-        "desk": event.desk,
-        "step": element_of(event.task_ref) if event.task_ref else "",
-    }

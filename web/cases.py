@@ -219,6 +219,18 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
+def event_entry(event: JournalEvent) -> dict[str, Any]:
+    """What a page lists of any journal event: when, what, who, at which step."""
+    return {
+        "seq": event.seq,
+        "kind": str(event.kind),
+        "when": event.recorded_at,
+        "actor": event.actor,
+        "desk": event.desk,
+        "step": element_of(event.task_ref) if event.task_ref else "",
+    }
+
+
 def _timeline_entry(event: JournalEvent) -> dict[str, Any]:
     payload = event.payload
     fields: list[str] = []
@@ -239,13 +251,4 @@ def _timeline_entry(event: JournalEvent) -> dict[str, Any]:
         mapped = ", ".join(f"{a} → {b}" for a, b in (payload.get("mapping") or {}).items())
         detail = f"v{payload.get('from_version')} → v{payload.get('to_version')}"
         detail += f" ({mapped})" if mapped else ""
-    return {
-        "seq": event.seq,
-        "kind": str(event.kind),
-        "when": event.recorded_at,
-        "actor": event.actor,
-        "desk": event.desk,
-        "step": element_of(event.task_ref) if event.task_ref else "",
-        "fields": fields,
-        "detail": detail,
-    }
+    return {**event_entry(event), "fields": fields, "detail": detail}

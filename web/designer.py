@@ -26,7 +26,7 @@ from web.designer_tests import (
     with_their_versions,
 )
 
-__all__ = ["bp", "source_files"]
+__all__ = ["bp", "editor_page", "source_files"]
 
 bp = Blueprint("designer", __name__, url_prefix="/designer")
 
@@ -150,15 +150,22 @@ def version_file(key: str, version: int, name: str) -> Response:
 @allow(Role.DESIGNER)
 def modeler() -> str:
     """The BPMN modeler (camunda-bpmn-js), opening a stored file or a new diagram."""
+    return editor_page("designer/modeler.html")
+
+
+def editor_page(template: str, *, suffix: str = "") -> str:
+    """An editor `template` opening ``file`` of ``key`` version ``version``, or a new file.
+
+    A stored file is opened only when all three are given and the file's name
+    ends with `suffix` (any case).
+    """
     key = request.args.get("key", "")
     version = request.args.get("version", "")
     name = request.args.get("file", "")
     source_url = None
-    if key and version.isdigit() and name:
+    if key and version.isdigit() and name and name.lower().endswith(suffix):
         source_url = url_for("designer.version_file", key=key, version=int(version), name=name)
-    return render_template(
-        "designer/modeler.html", key=key, version=version, name=name, source_url=source_url
-    )
+    return render_template(template, key=key, version=version, name=name, source_url=source_url)
 
 
 @bp.route("/modeler/deploy", methods=["POST"])

@@ -5,44 +5,16 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
+
+from ltsa_subprocess import await_server, free_port, spawn
 
 from engine import Actor, Engine, verify_report
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_BPMN = ROOT / "tests" / "engine" / "bpmn"
 ANI = Actor("ani", "officer", ("disnaker",))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            [
-                sys.executable,
-                "-c",
-                "from cli.main import main; main()",
-                "serve",
-                "--port",
-                str(port),
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
 
 
 def _call(port: int, method: str, path: str, token: str, body: object = None) -> tuple[int, bytes]:
@@ -54,19 +26,6 @@ def _call(port: int, method: str, path: str, token: str, body: object = None) ->
         return response.status, response.read()
     finally:
         conn.close()
-
-
-def _wait_until_up(proc: subprocess.Popen[bytes], port: int, token: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
-        try:
-            if _call(port, "GET", "/api/v1/processes", token)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("the web process did not start:\n" + log.read_text(errors="replace"))
 
 
 def test_verify_job_survives_kill_9_and_finishes_with_a_signed_report(tmp_path: Path) -> None:
@@ -89,12 +48,13 @@ def test_verify_job_survives_kill_9_and_finishes_with_a_signed_report(tmp_path: 
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("LTSA_DATABASE_URL", None)
-    log = tmp_path / "serve.log"
-    port = _free_port()
-    first = _serve(env, port, log)
+    port = free_port()
+    serve = ["serve", "--port", str(port)]
+    first = spawn("serve-first", serve, env, tmp_path)
+    first.port = port
     second = None
     try:
-        _wait_until_up(first, port, token, log)
+        await_server(first, token, time.monotonic() + 60)
         status, body = _call(port, "POST", "/api/v1/audit/jobs", token, {})
         assert status == 202, body
         job_id = json.loads(body)["id"]
@@ -103,13 +63,13 @@ def test_verify_job_survives_kill_9_and_finishes_with_a_signed_report(tmp_path: 
             if job["done"] > 0:
                 break
             time.sleep(0.01)
-        os.killpg(first.pid, signal.SIGKILL)
-        first.wait(10)
+        first.kill()
         stopped_at = eng.jobs.get(job_id)
         assert stopped_at.status == "running" and 0 < stopped_at.done < len(cases)
 
-        second = _serve(env, port, log)
-        _wait_until_up(second, port, token, log)
+        second = spawn("serve-second", serve, env, tmp_path)
+        second.port = port
+        await_server(second, token, time.monotonic() + 60)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             job = json.loads(_call(port, "GET", f"/api/v1/audit/jobs/{job_id}", token)[1])
@@ -126,7 +86,6 @@ def test_verify_job_survives_kill_9_and_finishes_with_a_signed_report(tmp_path: 
         assert all(c["intact"] for c in document["cases"])
     finally:
         for proc in (first, second):
-            if proc is not None and proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(10)
+            if proc is not None:
+                proc.kill()
         eng.close()

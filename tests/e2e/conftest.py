@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,8 +17,7 @@ for _name in ("engine", "forms", "web"):
         del sys.modules[_name]
 
 from ltsa_driver import PROCESSES, START  # noqa: E402
-from web_testkit import BPMN_DIR, PASSWORD, PEOPLE  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+from web_testkit import BPMN_DIR, PASSWORD, PEOPLE, served  # noqa: E402
 
 from engine import Desk, Engine, ManualClock  # noqa: E402
 from web import create_app  # noqa: E402
@@ -78,12 +76,8 @@ def base_url(live_engine: Engine) -> Iterator[str]:
             "LTSA_LOGIN_ATTEMPTS": 200,  # every desk's officer signs in from 127.0.0.1
         }
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

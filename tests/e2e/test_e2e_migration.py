@@ -7,15 +7,13 @@ to 21 and adds a step before departure.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ltsa_driver import PROCESSES, START, Driver, birth_date_for_age
-from web_testkit import PASSWORD, PEOPLE
-from werkzeug.serving import make_server
+from web_testkit import PASSWORD, PEOPLE, served
 
 from engine import Engine, EventKind, ManualClock
 from web import create_app
@@ -53,13 +51,8 @@ def live_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 @pytest.fixture(scope="module")
 def base_url(live_engine: Engine) -> Iterator[str]:
-    app = create_app({"LTSA_ENGINE": live_engine, "SECRET_KEY": "e2e-migration"})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with served(create_app({"LTSA_ENGINE": live_engine, "SECRET_KEY": "e2e-migration"})) as url:
+        yield url
 
 
 def test_designer_previews_and_migrates_with_progress_then_the_auditor_sees_the_switch(

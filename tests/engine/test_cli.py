@@ -45,6 +45,13 @@ def ltsa(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     return run
 
 
+def complete_task(ltsa, task_id: str, user: str, data: dict, *options: str) -> Result:
+    """`ltsa task complete` as `user`, with `data` as JSON on standard input."""
+    return ltsa(
+        "task", "complete", task_id, "--as", user, "--data", "-", *options, input=json.dumps(data)
+    )
+
+
 def test_deploy_prints_versions_then_unchanged(ltsa) -> None:
     first = ltsa("deploy", str(BPMN_DIR))
     assert first.exit_code == 0
@@ -80,56 +87,18 @@ def test_officer_walks_a_case_from_the_cli(ltsa, tmp_path: Path) -> None:
     assert [(t["case_id"], t["name"]) for t in tasks] == [(case_id, "register")]
     task_id = str(tasks[0]["id"])
 
-    bad = ltsa(
-        "task",
-        "complete",
-        task_id,
-        "--as",
-        "ani",
-        "--data",
-        "-",
-        "--json",
-        input='{"full_name": "", "age": -1}',
-    )
+    bad = complete_task(ltsa, task_id, "ani", {"full_name": "", "age": -1}, "--json")
     assert bad.exit_code == 3
     assert set(json.loads(bad.output)["errors"]) == {"full_name", "age"}
 
-    forbidden = ltsa(
-        "task",
-        "complete",
-        task_id,
-        "--as",
-        "joko",
-        "--data",
-        "-",
-        input='{"full_name": "Siti", "age": 30}',
-    )
+    forbidden = complete_task(ltsa, task_id, "joko", {"full_name": "Siti", "age": 30})
     assert forbidden.exit_code == 5
 
-    done = ltsa(
-        "task",
-        "complete",
-        task_id,
-        "--as",
-        "ani",
-        "--data",
-        "-",
-        "--json",
-        input='{"full_name": "Siti", "age": 30}',
-    )
+    done = complete_task(ltsa, task_id, "ani", {"full_name": "Siti", "age": 30}, "--json")
     assert done.exit_code == 0
     assert {t["desk"] for t in json.loads(done.output)["ready_tasks"]} == {"dukcapil", "dinkes"}
 
-    again = ltsa(
-        "task",
-        "complete",
-        task_id,
-        "--as",
-        "ani",
-        "--data",
-        "-",
-        input='{"full_name": "Siti", "age": 30}',
-    )
+    again = complete_task(ltsa, task_id, "ani", {"full_name": "Siti", "age": 30})
     assert again.exit_code == 4
 
     shown = json.loads(ltsa("case", "show", str(case_id), "--json").output)
@@ -162,16 +131,7 @@ def test_audit_commands_verify_replay_export_and_detect_tampering(ltsa, tmp_path
     ltsa("deploy", str(BPMN_DIR))
     case_id = ltsa("case", "start", "intake", "--as", "ani").output.strip()
     task_id = str(json.loads(ltsa("task", "list", "--json").output)[0]["id"])
-    ltsa(
-        "task",
-        "complete",
-        task_id,
-        "--as",
-        "ani",
-        "--data",
-        "-",
-        input='{"full_name": "Siti", "age": 30}',
-    )
+    complete_task(ltsa, task_id, "ani", {"full_name": "Siti", "age": 30})
     assert ltsa("audit", "checkpoint").exit_code == 0
     assert "BEGIN PUBLIC KEY" in ltsa("audit", "key").output
 

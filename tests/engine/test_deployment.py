@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import Actor, DeploymentFailed, Engine, SourceFile
+from engine import Actor, DeploymentError, DeploymentFailed, Engine, SourceFile
 
 BPMN_DIR = Path(__file__).parent / "bpmn"
 OFFICER = Actor("ani", "officer", ("disnaker", "dukcapil", "dinkes", "p3mi"))
@@ -15,6 +15,15 @@ OFFICER = Actor("ani", "officer", ("disnaker", "dukcapil", "dinkes", "p3mi"))
 def _files(**replace: bytes) -> list[SourceFile]:
     files = [SourceFile(p.name, p.read_bytes()) for p in sorted(BPMN_DIR.iterdir())]
     return [SourceFile(f.name, replace.get(f.name.replace(".", "_"), f.content)) for f in files]
+
+
+def _refused_edit(eng: Engine, old: bytes, new: bytes) -> list[DeploymentError]:
+    """Deploy the test files with `old` in intake.bpmn replaced by `new`: the refusal's errors."""
+    original = (BPMN_DIR / "intake.bpmn").read_bytes()
+    assert old in original
+    with pytest.raises(DeploymentFailed) as refused:
+        eng.deploy(_files(intake_bpmn=original.replace(old, new)), actor="designer")
+    return refused.value.errors
 
 
 def _versions(eng: Engine) -> list[tuple[str, int, str]]:
@@ -78,48 +87,38 @@ def test_broken_file_is_refused_and_versions_stay(eng: Engine, name: str) -> Non
 
 
 def test_user_task_outside_a_desk_lane_is_refused_with_line_and_element(eng: Engine) -> None:
-    original = (BPMN_DIR / "intake.bpmn").read_bytes()
-    broken = original.replace(b"<bpmn:flowNodeRef>verify_ektp</bpmn:flowNodeRef>", b"")
-    with pytest.raises(DeploymentFailed) as refused:
-        eng.deploy(_files(intake_bpmn=broken), actor="designer")
-    (error,) = [e for e in refused.value.errors if e.code == "LTSA-D007"]
+    errors = _refused_edit(eng, b"<bpmn:flowNodeRef>verify_ektp</bpmn:flowNodeRef>", b"")
+    (error,) = [e for e in errors if e.code == "LTSA-D007"]
     assert error.element_id == "verify_ektp"
     assert error.file == "intake.bpmn"
+    original = (BPMN_DIR / "intake.bpmn").read_bytes()
     expected_line = original[: original.index(b'<bpmn:userTask id="verify_ektp"')].count(b"\n") + 1
     assert error.line == expected_line
     assert "lane" in error.hint
 
 
 def test_lane_that_is_no_desk_is_refused(eng: Engine) -> None:
-    original = (BPMN_DIR / "intake.bpmn").read_bytes()
-    broken = original.replace(
-        b'<bpmn:lane id="dinkes" name="Dinkes"', b'<bpmn:lane id="kantin" name="Kantin"'
+    errors = _refused_edit(
+        eng, b'<bpmn:lane id="dinkes" name="Dinkes"', b'<bpmn:lane id="kantin" name="Kantin"'
     )
-    with pytest.raises(DeploymentFailed) as refused:
-        eng.deploy(_files(intake_bpmn=broken), actor="designer")
-    assert [e.element_id for e in refused.value.errors if e.code == "LTSA-D008"] == ["health_check"]
+    assert [e.element_id for e in errors if e.code == "LTSA-D008"] == ["health_check"]
 
 
 def test_unknown_form_field_type_is_refused_naming_the_field(eng: Engine) -> None:
-    original = (BPMN_DIR / "intake.bpmn").read_bytes()
-    broken = original.replace(
+    errors = _refused_edit(
+        eng,
         b'id="ektp_valid" label="e-KTP sah" type="boolean"',
         b'id="ektp_valid" label="e-KTP sah" type="colour"',
     )
-    with pytest.raises(DeploymentFailed) as refused:
-        eng.deploy(_files(intake_bpmn=broken), actor="designer")
-    (error,) = [e for e in refused.value.errors if e.code == "LTSA-D010"]
+    (error,) = [e for e in errors if e.code == "LTSA-D010"]
     assert error.element_id == "verify_ektp" and "ektp_valid" in error.message
 
 
 def test_code_in_a_gateway_condition_is_refused_at_deployment(eng: Engine) -> None:
-    original = (BPMN_DIR / "intake.bpmn").read_bytes()
-    broken = original.replace(
-        b"rejection_reason is not None", b"__import__('os').system('touch /tmp/pwned')"
+    errors = _refused_edit(
+        eng, b"rejection_reason is not None", b"__import__('os').system('touch /tmp/pwned')"
     )
-    with pytest.raises(DeploymentFailed) as refused:
-        eng.deploy(_files(intake_bpmn=broken), actor="designer")
-    (error,) = [e for e in refused.value.errors if e.code == "LTSA-D020"]
+    (error,) = [e for e in errors if e.code == "LTSA-D020"]
     assert error.element_id == "f_reject"
     assert error.line is not None
     assert not Path("/tmp/pwned").exists()
@@ -160,10 +159,6 @@ def test_form_fields_without_a_form_key_use_the_task_id_as_key(eng: Engine) -> N
 def test_dangling_references_are_refused_naming_the_element(
     eng: Engine, old: bytes, new: bytes, element: str
 ) -> None:
-    original = (BPMN_DIR / "intake.bpmn").read_bytes()
-    assert old in original
-    with pytest.raises(DeploymentFailed) as refused:
-        eng.deploy(_files(intake_bpmn=original.replace(old, new)), actor="designer")
-    (error,) = refused.value.errors
+    (error,) = _refused_edit(eng, old, new)
     assert (error.code, error.element_id, error.file) == ("LTSA-D012", element, "intake.bpmn")
     assert error.line is not None and repr(new.split(b'"')[-2].decode()) in error.message

@@ -6,12 +6,12 @@ deployed and run by SpiffWorkflow, on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
-import sys
 import threading
 from pathlib import Path
 
 import migration_versions as versions
 import pytest
+from ltsa_driver import Driver, birth_date_for_age, registration
 from sqlalchemy import select, update
 
 from engine import (
@@ -25,18 +25,8 @@ from engine import (
 from engine.journal import JournalEvent, event_hash
 from engine.store.models import CaseRow, EventRow, TimerRow
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "processes"))
-from ltsa_driver import Driver, birth_date_for_age, registration  # noqa: E402
-
 KEY = "ltsa_placement"
 DESIGNER = Actor("desainer", "designer")
-
-
-@pytest.fixture
-def ltsa(make_engine, database_url, clock):
-    engine = make_engine(database_url)
-    engine.deploy([versions.PROCESSES], actor="designer")
-    return Driver(engine, clock)
 
 
 def to_savings(drv: Driver, **overrides):

@@ -8,32 +8,22 @@ checks are cached per text.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import migration_versions as versions
 import pytest
+from ltsa_driver import Driver, birth_date_for_age, registration
 
 import engine.migration
-from engine import Actor, EventKind, verify_export
+from engine import Actor, Engine, EventKind, verify_export
 from engine.proven import ProvenStates
 from engine.sandbox import SandboxScriptEngine
 from engine.sandbox._environment import _parse_problem
-from engine.state import CaseState
+from engine.state import CaseState, LoadedVersion
 from engine.store.models import CaseRow
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "processes"))
-from ltsa_driver import Driver, birth_date_for_age, registration  # noqa: E402
 
 KEY = "ltsa_placement"
 DESIGNER = Actor("desainer", "designer")
-
-
-@pytest.fixture
-def ltsa(make_engine, database_url, clock):
-    engine = make_engine(database_url)
-    engine.deploy([versions.PROCESSES], actor="designer")
-    return Driver(engine, clock)
 
 
 def _deploy_v2(drv: Driver, tmp_path: Path) -> int:
@@ -41,6 +31,14 @@ def _deploy_v2(drv: Driver, tmp_path: Path) -> int:
     versions.minimum_age(folder, 21)
     deployed = {d.key: d for d in drv.engine.deploy([folder], actor="designer")}
     return deployed[KEY].version
+
+
+def _stored(eng: Engine, case_id: int) -> tuple[CaseRow, LoadedVersion]:
+    """A case's row and its version as the registry loaded it."""
+    with eng.db.session() as session:
+        row = session.get(CaseRow, case_id)
+        assert row is not None
+        return row, eng.registry.loaded(session, row.process_version_id)
 
 
 def _counting_proofs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -101,11 +99,9 @@ def test_a_kept_state_is_refused_for_another_journal_and_the_budget_bounds_the_s
     eng = ltsa.engine
     case = ltsa.register()
     state = eng.workflow_state(case.id)
-    with eng.db.session() as session:
-        row = session.get(CaseRow, case.id)
-        assert row is not None
-        bundle = eng.registry.loaded(session, row.process_version_id).bundle
-        head, digest, revision = row.head_hash, row.state_digest, row.revision
+    row, loaded = _stored(eng, case.id)
+    bundle = loaded.bundle
+    head, digest, revision = row.head_hash, row.state_digest, row.revision
     kept = ProvenStates()
     key = (case.id, 99)
     assert kept.keep(key, revision, head, state)
@@ -138,10 +134,7 @@ def test_a_restored_snapshot_runs_on_the_versions_parsed_specs(ltsa: Driver) -> 
     eng = ltsa.engine
     case = ltsa.register()
     state = eng.workflow_state(case.id)
-    with eng.db.session() as session:
-        row = session.get(CaseRow, case.id)
-        assert row is not None
-        loaded = eng.registry.loaded(session, row.process_version_id)
+    _, loaded = _stored(eng, case.id)
     restored = CaseState.from_json(state.to_json(), loaded.bundle)
     assert restored.workflow.spec is loaded.bundle.spec
     assert all(

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import migration_versions as versions
-import pytest
+from ltsa_driver import Driver
 from test_migration import DESIGNER, KEY, deploy_v2, to_savings
 from test_offices import _counters_and_journal
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "processes"))
-from ltsa_driver import Driver  # noqa: E402
-
-
-@pytest.fixture
-def ltsa(make_engine, database_url, clock):
-    engine = make_engine(database_url)
-    engine.deploy([versions.PROCESSES], actor="designer")
-    return Driver(engine, clock)
 
 
 def _savings_at_p3mi(folder: Path) -> None:

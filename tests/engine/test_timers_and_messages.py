@@ -22,43 +22,34 @@ def _registered(eng: Engine) -> CaseView:
     return eng.complete_task(register, {"full_name": "Siti", "age": 30}, OFFICER)
 
 
+def _job_order_verified(eng: Engine, case_id: int, key: str, verified: bool = True) -> CaseView:
+    """The embassy's message on the job order, sent with the idempotency key `key`."""
+    return eng.send_message(
+        case_id,
+        "job_order_verified",
+        {"job_order_verified": verified},
+        EMBASSY,
+        idempotency_key=key,
+    )
+
+
 def _count(eng: Engine, case_id: int, kind: EventKind) -> int:
     return sum(1 for e in eng.history(case_id) if e.kind is kind)
 
 
 def test_same_message_twice_with_one_key_changes_the_case_once(eng: Engine) -> None:
     case = _registered(eng)
-    first = eng.send_message(
-        case.id,
-        "job_order_verified",
-        {"job_order_verified": True},
-        EMBASSY,
-        idempotency_key="kbri-jo-1",
-    )
-    again = eng.send_message(
-        case.id,
-        "job_order_verified",
-        {"job_order_verified": True},
-        EMBASSY,
-        idempotency_key="kbri-jo-1",
-    )
+    first = _job_order_verified(eng, case.id, "kbri-jo-1")
+    again = _job_order_verified(eng, case.id, "kbri-jo-1")
     assert again.revision == first.revision
     assert _count(eng, case.id, EventKind.MESSAGE_RECEIVED) == 1
 
 
 def test_key_reused_for_another_request_is_a_conflict(eng: Engine) -> None:
     case = _registered(eng)
-    eng.send_message(
-        case.id, "job_order_verified", {"job_order_verified": True}, EMBASSY, idempotency_key="k1"
-    )
+    _job_order_verified(eng, case.id, "k1")
     with pytest.raises(Conflict):
-        eng.send_message(
-            case.id,
-            "job_order_verified",
-            {"job_order_verified": False},
-            EMBASSY,
-            idempotency_key="k1",
-        )
+        _job_order_verified(eng, case.id, "k1", verified=False)
     assert _count(eng, case.id, EventKind.MESSAGE_RECEIVED) == 1
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from ltsa_driver import PROCESSES, Driver, birth_date_for_age, nik_for, pdf, registration
@@ -242,6 +243,20 @@ def _through_ak1(d: Driver, **overrides):
     return d.print_ak1(case)
 
 
+def _contracted(d: Driver, ak1_issued: str | None = None, **checks: Any):
+    """Every desk up to the signed contract, with the parallel checks' results `checks`.
+
+    `ak1_issued` dates the AK.1 card (default: the driver's day).
+    """
+    reg = registration()
+    case = d.documents(d.register(), **d.docs_for(reg["marital_status"]))
+    case = d.print_ak1(case) if ak1_issued is None else d.print_ak1(case, issued=ak1_issued)
+    case = d.parallel(case, **checks)
+    case = d.p3mi(case)
+    case = d.verify_job_order(case)
+    return d.contract(case)
+
+
 def test_unfit_then_fit_on_retake(driver):
     case = _through_ak1(driver)
     case = driver.complete(
@@ -276,15 +291,7 @@ def test_failed_competence_leads_to_training_and_retest(driver):
 
 # --- R9-R12: final verification sends back to the right desk --------------------------------
 def test_passport_expiring_too_soon_sent_back_to_imigrasi(driver):
-    reg = registration()
-    case = driver.register()
-    case = driver.documents(case, **driver.docs_for(reg["marital_status"]))
-    case = driver.print_ak1(case)
-    case = driver.parallel(case, passport_expiry="2027-01-01")
-    case = driver.p3mi(case)
-    case = driver.verify_job_order(case)
-    case = driver.contract(case)
-    case = driver.final_verification(case)
+    case = driver.final_verification(_contracted(driver, passport_expiry="2027-01-01"))
     assert_held_by(case, "imigrasi")
     assert driver.ready(case) == ["penggantian_paspor"]
     assert case.data["validity_issue"].startswith("R11")
@@ -319,11 +326,7 @@ def test_expired_health_certificate_sent_back_to_dinkes(driver, clock):
 
 
 def test_renewal_exam_unfit_after_earlier_unfit_rejected(driver, clock):
-    case = _through_ak1(driver)
-    case = driver.parallel(case, health=("unfit", "fit"))
-    case = driver.p3mi(case)
-    case = driver.verify_job_order(case)
-    case = driver.contract(case)
+    case = _contracted(driver, health=("unfit", "fit"))
     clock.advance(timedelta(days=100))
     case = driver.final_verification(case)
     case = driver.complete(
@@ -336,15 +339,7 @@ def test_renewal_exam_unfit_after_earlier_unfit_rejected(driver, clock):
 
 
 def test_skck_older_than_six_months_sent_back_to_polri(driver):
-    reg = registration()
-    case = driver.register()
-    case = driver.documents(case, **driver.docs_for(reg["marital_status"]))
-    case = driver.print_ak1(case)
-    case = driver.parallel(case, skck_issued="2025-08-01")
-    case = driver.p3mi(case)
-    case = driver.verify_job_order(case)
-    case = driver.contract(case)
-    case = driver.final_verification(case)
+    case = driver.final_verification(_contracted(driver, skck_issued="2025-08-01"))
     assert_held_by(case, "polri")
     assert driver.ready(case) == ["skck_baru"]
     assert case.data["validity_issue"].startswith("R10")
@@ -356,15 +351,7 @@ def test_skck_older_than_six_months_sent_back_to_polri(driver):
 
 
 def test_expired_ak1_sent_back_to_disnaker(driver):
-    reg = registration()
-    case = driver.register()
-    case = driver.documents(case, **driver.docs_for(reg["marital_status"]))
-    case = driver.print_ak1(case, issued="2024-01-10")
-    case = driver.parallel(case)
-    case = driver.p3mi(case)
-    case = driver.verify_job_order(case)
-    case = driver.contract(case)
-    case = driver.final_verification(case)
+    case = driver.final_verification(_contracted(driver, ak1_issued="2024-01-10"))
     assert_held_by(case, "disnaker")
     assert driver.ready(case) == ["perpanjang_ak1"]
     assert case.data["validity_issue"].startswith("R12")

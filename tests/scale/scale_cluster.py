@@ -8,56 +8,23 @@ its log.
 
 from __future__ import annotations
 
-import http.client
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from ltsa_subprocess import Proc, await_server, free_port, spawn
 
 from engine import Engine
 
 __all__ = ["OFFICERS", "Cluster", "Proc", "running_cluster"]
 
-ROOT = Path(__file__).resolve().parents[2]
-LTSA = Path(sys.executable).with_name("ltsa")
 PROBE_BPMN = Path(__file__).with_name("scale_probe.bpmn")
 OFFICERS = ("scale-o1", "scale-o2", "scale-o3", "scale-o4")
 STARTUP_TIMEOUT = 60.0
-
-
-@dataclass
-class Proc:
-    """One `ltsa` subprocess, the leader of its own process group."""
-
-    name: str
-    popen: subprocess.Popen[bytes]
-    log: Path
-    port: int | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def kill(self) -> None:
-        """SIGKILL the whole process group and reap the leader."""
-        with suppress(ProcessLookupError):
-            os.killpg(self.popen.pid, signal.SIGKILL)
-        with suppress(subprocess.TimeoutExpired):
-            self.popen.wait(timeout=10)
-
-    def log_tail(self, chars: int = 3000) -> str:
-        try:
-            return self.log.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
 
 
 @dataclass
@@ -78,45 +45,6 @@ class Cluster:
         return "\n".join(
             f"--- {p.name} (pid {p.popen.pid}) ---\n{p.log_tail()}" for p in self.all()
         )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _spawn(name: str, args: list[str], env: dict[str, str], log_dir: Path) -> Proc:
-    log = log_dir / f"{name}.log"
-    with log.open("wb") as out:
-        popen = subprocess.Popen(  # noqa: S603 - our own executable and arguments
-            [str(LTSA), *args],
-            env=env,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    return Proc(name, popen, log)
-
-
-def _await_server(proc: Proc, token: str, deadline: float) -> None:
-    """Poll the API until it answers 200, the process dies, or the deadline passes."""
-    while time.monotonic() < deadline:
-        if proc.popen.poll() is not None:
-            pytest.fail(f"{proc.name} exited with {proc.popen.returncode}:\n{proc.log_tail()}")
-        conn = http.client.HTTPConnection("127.0.0.1", proc.port, timeout=2)
-        try:
-            conn.request("GET", "/api/v1/processes", headers={"Authorization": f"Bearer {token}"})
-            if conn.getresponse().status == 200:
-                return
-        except (OSError, http.client.HTTPException):
-            pass
-        finally:
-            conn.close()
-        time.sleep(0.2)
-    pytest.fail(f"{proc.name} did not answer on port {proc.port}:\n{proc.log_tail()}")
 
 
 @contextmanager
@@ -141,8 +69,8 @@ def running_cluster(postgres_url: str, tmp_path: Path) -> Iterator[Cluster]:
     made = Cluster(postgres_url, data_dir, eng, tokens)
     try:
         for index in range(2):
-            port = _free_port()
-            proc = _spawn(
+            port = free_port()
+            proc = spawn(
                 f"serve{index}",
                 ["serve", "--host", "127.0.0.1", "--port", str(port), "--threads", "8"],
                 env,
@@ -151,10 +79,10 @@ def running_cluster(postgres_url: str, tmp_path: Path) -> Iterator[Cluster]:
             proc.port = port
             made.servers.append(proc)
         for index in range(2):
-            made.workers.append(_spawn(f"worker{index}", ["worker"], env, tmp_path))
+            made.workers.append(spawn(f"worker{index}", ["worker"], env, tmp_path))
         deadline = time.monotonic() + STARTUP_TIMEOUT
         for proc in made.servers:
-            _await_server(proc, tokens[OFFICERS[0]], deadline)
+            await_server(proc, tokens[OFFICERS[0]], deadline)
         for proc in made.workers:
             if proc.popen.poll() is not None:
                 pytest.fail(f"{proc.name} exited:\n{proc.log_tail()}")

@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from scale_cluster import PROBE_BPMN, _await_server, _free_port, _spawn
+from ltsa_subprocess import await_server, free_port, spawn
+from scale_cluster import PROBE_BPMN
 
 from engine import Engine
 
@@ -31,11 +32,11 @@ def test_serve_with_workers_answers_from_several_processes(
         "LTSA_DATA_DIR": str(tmp_path / "data"),
         "PYTHONUNBUFFERED": "1",
     }
-    port = _free_port()
-    proc = _spawn("gunicorn", ["serve", "--port", str(port), "--workers", "2"], env, tmp_path)
+    port = free_port()
+    proc = spawn("gunicorn", ["serve", "--port", str(port), "--workers", "2"], env, tmp_path)
     proc.port = port
     try:
-        _await_server(proc, token, time.monotonic() + 60)
+        await_server(proc, token, time.monotonic() + 60)
         children = subprocess.run(
             ["ps", "-o", "pid=", "--ppid", str(proc.popen.pid)],
             capture_output=True,

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
 from flask.testing import FlaskClient
-from web_testkit import BPMN_DIR, csrf_of
+from web_testkit import BPMN_DIR, csrf_of, upload
 
 from engine import Engine
 
@@ -29,19 +28,6 @@ NEW_PROCESS = b"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def _upload(client: FlaskClient, action: str, *files: tuple[bytes, str]) -> object:
-    token = csrf_of(client.get("/designer").text)
-    return client.post(
-        "/designer/upload",
-        data={
-            "csrf_token": token,
-            "action": action,
-            "files": [(io.BytesIO(content), name) for content, name in files],
-        },
-        content_type="multipart/form-data",
-    )
-
-
 def test_designer_page_lists_versions_and_active_cases(
     as_user: Callable[[str], FlaskClient], case_at_register: int
 ) -> None:
@@ -55,10 +41,10 @@ def test_valid_upload_deploys_a_new_version(
     as_user: Callable[[str], FlaskClient], eng: Engine
 ) -> None:
     client = as_user("designer")
-    checked = _upload(client, "validate", (NEW_PROCESS, "pengaduan.bpmn"))
+    checked = upload(client, "validate", (NEW_PROCESS, "pengaduan.bpmn"))
     assert checked.status_code == 200 and "pengaduan_sederhana" in checked.text
     assert "pengaduan_sederhana" not in {p.key for p in eng.processes()}
-    deployed = _upload(client, "deploy", (NEW_PROCESS, "pengaduan.bpmn"))
+    deployed = upload(client, "deploy", (NEW_PROCESS, "pengaduan.bpmn"))
     assert deployed.status_code == 200
     assert "pengaduan_sederhana v1" in deployed.text
     assert any(
@@ -71,7 +57,7 @@ def test_invalid_upload_lists_errors_and_stores_nothing(
 ) -> None:
     before = eng.processes()
     broken = NEW_PROCESS.replace(b'<bpmn:lane id="pengaduan">', b'<bpmn:lane id="nowhere">')
-    response = _upload(as_user("designer"), "deploy", (broken, "pengaduan.bpmn"))
+    response = upload(as_user("designer"), "deploy", (broken, "pengaduan.bpmn"))
     assert response.status_code == 422
     assert 'class="problem"' in response.text
     assert "pengaduan.bpmn" in response.text and "LTSA-" in response.text
@@ -79,7 +65,7 @@ def test_invalid_upload_lists_errors_and_stores_nothing(
 
 
 def test_non_bpmn_file_is_refused(as_user: Callable[[str], FlaskClient]) -> None:
-    response = _upload(as_user("designer"), "deploy", (b"hello", "notes.txt"))
+    response = upload(as_user("designer"), "deploy", (b"hello", "notes.txt"))
     assert response.status_code == 422
     assert "notes.txt" in response.text
 
@@ -92,27 +78,6 @@ def test_version_file_download(as_user: Callable[[str], FlaskClient]) -> None:
     assert "attachment" in response.headers["Content-Disposition"]
     assert client.get("/designer/processes/intake/1/files/nope.bpmn").status_code == 404
     assert client.get("/designer/processes/intake/7/files/intake.bpmn").status_code == 404
-
-
-def test_modeler_deploys_edited_xml_with_the_versions_other_files(
-    as_user: Callable[[str], FlaskClient], eng: Engine
-) -> None:
-    client = as_user("designer")
-    page = client.get("/designer/modeler?key=intake&version=1&file=intake.bpmn")
-    assert page.status_code == 200
-    assert "/static/vendor/camunda-bpmn-js/modeler.js" in page.text
-    edited = (BPMN_DIR / "intake.bpmn").read_text().replace("Pendaftaran CPMI", "Pendaftaran")
-    response = client.post(
-        "/designer/modeler/deploy",
-        json={"xml": edited, "name": "intake.bpmn", "key": "intake", "version": "1"},
-        headers={"X-CSRFToken": csrf_of(page.text)},
-    )
-    assert response.status_code == 201, response.json
-    assert {"key": "intake", "version": 2} in [
-        {"key": d["key"], "version": d["version"]} for d in response.json["deployed"]
-    ]
-    files = {f.name for f in eng.version_files("intake", 2)}
-    assert files == {"intake.bpmn", "documents.bpmn", "age_check.dmn"}
 
 
 def test_modeler_reports_errors_as_json(as_user: Callable[[str], FlaskClient]) -> None:

@@ -8,18 +8,18 @@ from web_testkit import ready_task, token_for
 from engine import Actor, Engine
 
 
-def _at_job_order_wait(eng: Engine, clerk: Actor) -> int:
+def _message_request(eng: Engine, clerk: Actor, key: str) -> tuple[int, str, dict[str, str]]:
+    """A case waiting for the job order: its id, the URL of the message, headers with `key`."""
     case = eng.start("intake", {}, clerk)
     eng.complete_task(ready_task(eng, case.id, "register"), {"full_name": "S", "age": 30}, clerk)
-    return case.id
+    headers = {**token_for(eng, "disnaker"), "Idempotency-Key": key}
+    return case.id, f"/api/v1/cases/{case.id}/messages/job_order_verified", headers
 
 
 def test_a_message_delivered_twice_with_one_key_changes_the_case_once(
     client: FlaskClient, eng: Engine, clerk: Actor
 ) -> None:
-    case_id = _at_job_order_wait(eng, clerk)
-    headers = {**token_for(eng, "disnaker"), "Idempotency-Key": "embassy-msg-0001"}
-    url = f"/api/v1/cases/{case_id}/messages/job_order_verified"
+    case_id, url, headers = _message_request(eng, clerk, "embassy-msg-0001")
     body = {"data": {"job_order_id": "JO-1"}}
     events_before = len(eng.history(case_id))
 
@@ -35,9 +35,7 @@ def test_a_message_delivered_twice_with_one_key_changes_the_case_once(
 def test_one_key_for_another_request_is_a_conflict(
     client: FlaskClient, eng: Engine, clerk: Actor
 ) -> None:
-    case_id = _at_job_order_wait(eng, clerk)
-    headers = {**token_for(eng, "disnaker"), "Idempotency-Key": "k-42"}
-    url = f"/api/v1/cases/{case_id}/messages/job_order_verified"
+    _, url, headers = _message_request(eng, clerk, "k-42")
     assert client.post(url, json={"data": {}}, headers=headers).status_code == 200
     other = client.post(url, json={"data": {"x": 1}}, headers=headers)
     assert other.status_code == 409

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from engine import Engine
@@ -62,3 +67,30 @@ def ready_task(eng: Engine, case_id: int, name: str) -> int:
 
 def token_for(eng: Engine, name: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {eng.users.new_token(name)}"}
+
+
+def upload(client: FlaskClient, action: str, *files: tuple[bytes, str]) -> TestResponse:
+    """Send `files` (content, name) from the designer's upload form with `action`."""
+    token = csrf_of(client.get("/designer").text)
+    return client.post(
+        "/designer/upload",
+        data={
+            "csrf_token": token,
+            "action": action,
+            "files": [(io.BytesIO(content), name) for content, name in files],
+        },
+        content_type="multipart/form-data",
+    )
+
+
+@contextmanager
+def served(app: Flask) -> Iterator[str]:
+    """`app` served in a thread on a free port of 127.0.0.1: its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)

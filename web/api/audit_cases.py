@@ -13,10 +13,11 @@ from typing import Any
 
 from flask import Response, request
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, fields, validate
 
 from engine import CaseQuery, EventKind, SearchResult
 from web.access import AUDITORS, allow, me
+from web.api.schemas import JsonBody
 from web.app_engine import engine_of
 from web.audit_jobs import ensure_worker
 
@@ -98,27 +99,11 @@ class AccessQuery(Schema):
     user = fields.String(validate=validate.Length(max=200))
 
 
-class JobFilters(AuditCaseQuery):
+class JobFilters(AuditCaseQuery, JsonBody):
     """The filters in a JSON body, where numbers and booleans are JSON's (a query's are text)."""
 
-    @pre_load
-    def _json_types(self, data: Any, **_: Any) -> Any:
-        if isinstance(data, dict):
-            for name, field in self.fields.items():
-                key = field.data_key or name
-                if key not in data:
-                    continue
-                value = data[key]
-                if isinstance(field, fields.Boolean) and not isinstance(value, bool):
-                    raise ValidationError("Not a valid boolean.", name)
-                if isinstance(field, fields.Integer) and (
-                    isinstance(value, bool) or not isinstance(value, int)
-                ):
-                    raise ValidationError("Not a valid integer.", name)
-        return data
 
-
-class JobCreateSchema(Schema):
+class JobCreateSchema(JsonBody):
     """A verification job: every case (no filters) or the cases the filters select."""
 
     filters = fields.Nested(JobFilters, load_default=None, allow_none=True)

@@ -15,6 +15,7 @@ from marshmallow import Schema, fields, validate
 
 from engine import Role
 from web.access import allow, me
+from web.api.schemas import JsonBody
 from web.app_engine import engine_of
 
 __all__ = ["MigrationRequestSchema", "MigrationResultSchema", "blp"]
@@ -25,7 +26,7 @@ blp = Blueprint(
 OUTCOMES = ("migrated", "same", "diverges", "cannot")
 
 
-class MigrationRequestSchema(Schema):
+class MigrationRequestSchema(JsonBody):
     """What to move where; ``map`` places the current element of diverging cases."""
 
     to = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest.fields import Upload
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from web.i18n import mask_nik
 
@@ -27,6 +27,7 @@ __all__ = [
     "ErrorSchema",
     "EventSchema",
     "IdempotencyHeaders",
+    "JsonBody",
     "MessageSchema",
     "ProcessVersionSchema",
     "ReplayQuery",
@@ -85,6 +86,41 @@ def _case_data(description: str, **kwargs: Any) -> fields.Dict:
         },
         **kwargs,
     )
+
+
+def _json_type_error(field: fields.Field, value: Any) -> Any:
+    """What is wrong with `value` as a JSON body's value of `field`, or None."""
+    if isinstance(field, fields.List) and isinstance(value, list):
+        items = {i: _json_type_error(field.inner, item) for i, item in enumerate(value)}
+        return {i: error for i, error in items.items() if error} or None
+    if isinstance(field, fields.Boolean):
+        wrong = not isinstance(value, bool)
+    elif isinstance(field, fields.Integer):
+        wrong = isinstance(value, bool) or not isinstance(value, int)
+    else:
+        wrong = False
+    return [field.error_messages["invalid"]] if wrong else None
+
+
+class JsonBody(Schema):
+    """A JSON request body: its numbers and booleans are JSON's own, as the document says.
+
+    marshmallow's Integer and Boolean also take text ("5", "true") and 1 for true, which a
+    query string needs; a JSON body sending those is refused (422), field by field.
+    """
+
+    @pre_load
+    def _json_types(self, data: Any, **_: Any) -> Any:
+        if isinstance(data, dict):
+            errors = {
+                name: error
+                for name, field in self.fields.items()
+                if (field.data_key or name) in data
+                and (error := _json_type_error(field, data[field.data_key or name]))
+            }
+            if errors:
+                raise ValidationError(errors)
+        return data
 
 
 class ErrorSchema(Schema):
@@ -218,7 +254,7 @@ class CaseSummarySchema(_CaseHeadSchema):
         return mask_nik(case.data.get("nik")) if case.data.get("nik") else None
 
 
-class CaseStartSchema(Schema):
+class CaseStartSchema(JsonBody):
     """Start a case of the latest version of a process."""
 
     process = fields.String(required=True, metadata={"example": "ltsa_placement"})
@@ -249,7 +285,7 @@ class TaskListQuery(Schema):
     offset = fields.Integer(load_default=0, validate=_count())
 
 
-class CompleteSchema(Schema):
+class CompleteSchema(JsonBody):
     """The data of a task's form; uploads as {"name", "content_base64"}."""
 
     data = _case_data("values by form field id", required=True)
@@ -259,13 +295,13 @@ class CompleteSchema(Schema):
     )
 
 
-class MessageSchema(Schema):
+class MessageSchema(JsonBody):
     """The data a message brings."""
 
     data = _case_data("the data the message brings", load_default=dict)
 
 
-class WithdrawSchema(Schema):
+class WithdrawSchema(JsonBody):
     """Why the applicant withdraws."""
 
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))

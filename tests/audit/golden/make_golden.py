@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,10 +21,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "processes")]
 
-from ltsa_driver import PROCESSES, START, Driver, registration  # noqa: E402
+from ltsa_driver import Driver, registration  # noqa: E402
+from scratch import scratch_engine, write_export  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from engine import Engine, ManualClock  # noqa: E402
+from engine import ManualClock  # noqa: E402
 
 HAPPY = HERE / "happy_path_export.json"
 EDITED = HERE / "happy_path_edited_event_export.json"
@@ -57,16 +57,9 @@ def happy_path(driver: Driver, clock: ManualClock) -> int:
 
 
 def main() -> None:
-    for path in (HAPPY, EDITED):
-        if path.exists():
-            sys.exit(f"{path.name} exists: golden files are never rewritten; add a new one")
-    with tempfile.TemporaryDirectory() as scratch:
-        clock = ManualClock(START)
-        eng = Engine(database_url=f"sqlite:///{scratch}/golden.db", data_dir=scratch, clock=clock)
-        eng.init_db()
-        eng.deploy([PROCESSES], actor="designer")
+    with scratch_engine(HAPPY, EDITED) as (eng, clock, _):
         case_id = happy_path(Driver(eng, clock), clock)
-        HAPPY.write_text(json.dumps(eng.export_case(case_id), indent=1) + "\n", encoding="utf-8")
+        write_export(eng, case_id, HAPPY)
 
         edited = {"data": registration(birth_date="2009-06-15")}  # a minor, after the fact
         with eng.db.engine.begin() as connection:
@@ -74,8 +67,7 @@ def main() -> None:
                 text("UPDATE journal_events SET payload = :p WHERE case_id = :c AND seq = :s"),
                 {"p": json.dumps(edited), "c": case_id, "s": EDITED_SEQ},
             )
-        EDITED.write_text(json.dumps(eng.export_case(case_id), indent=1) + "\n", encoding="utf-8")
-        eng.close()
+        write_export(eng, case_id, EDITED)
 
 
 if __name__ == "__main__":

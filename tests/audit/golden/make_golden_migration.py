@@ -10,9 +10,7 @@ after it, exported and signed by the installation; only the replay can tell.
 
 from __future__ import annotations
 
-import json
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -20,10 +18,11 @@ ROOT = HERE.parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "processes"), str(ROOT / "tests" / "engine")]
 
 import migration_versions as versions  # noqa: E402
-from ltsa_driver import PROCESSES, START, Driver  # noqa: E402
+from ltsa_driver import Driver  # noqa: E402
+from scratch import scratch_engine, write_export  # noqa: E402
 from sqlalchemy import select, update  # noqa: E402
 
-from engine import Actor, Engine, EventKind, JournalEvent, ManualClock  # noqa: E402
+from engine import Actor, EventKind, JournalEvent  # noqa: E402
 from engine.store.models import CaseRow, EventRow  # noqa: E402
 
 MIGRATED = HERE / "migrated_case_export.json"
@@ -31,19 +30,12 @@ FORGED = HERE / "migrated_case_forged_proof_export.json"
 
 
 def main() -> None:
-    for path in (MIGRATED, FORGED):
-        if path.exists():
-            sys.exit(f"{path.name} exists: golden files are never rewritten; add a new one")
-    with tempfile.TemporaryDirectory() as scratch:
-        clock = ManualClock(START)
-        eng = Engine(database_url=f"sqlite:///{scratch}/golden.db", data_dir=scratch, clock=clock)
-        eng.init_db()
-        eng.deploy([PROCESSES], actor="designer")
+    with scratch_engine(MIGRATED, FORGED) as (eng, clock, scratch):
         drv = Driver(eng, clock)
         case = drv.register()
         case = drv.documents(case, **drv.docs_for("belum_kawin"))
         case = drv.p3mi(drv.parallel(drv.print_ak1(case)))
-        folder = versions.copy_processes(Path(scratch) / "v2")
+        folder = versions.copy_processes(scratch / "v2")
         versions.minimum_age(folder, 21)
         versions.step_before_departure(folder)
         eng.deploy([folder], actor="designer")
@@ -58,7 +50,7 @@ def main() -> None:
             case, "pemberangkatan", {"epmi_card_number": "E-1", "departure_date": "2026-04-05"}
         )
         assert case.status == "completed" and eng.verify(case.id).intact
-        MIGRATED.write_text(json.dumps(eng.export_case(case.id), indent=1) + "\n", "utf-8")
+        write_export(eng, case.id, MIGRATED)
 
         with eng.db.session() as session, session.begin():
             rows = session.scalars(
@@ -76,8 +68,7 @@ def main() -> None:
                 row.prev_hash, row.hash = previous, event.hash
                 previous = event.hash
             session.execute(update(CaseRow).where(CaseRow.id == case.id).values(head_hash=previous))
-        FORGED.write_text(json.dumps(eng.export_case(case.id), indent=1) + "\n", "utf-8")
-        eng.close()
+        write_export(eng, case.id, FORGED)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 // The dashboard: the weekly chart drawn from its table (chart.js), and the heatmap of
-// waiting times on the process diagram (bpmn-js). The tables stay the source of truth.
+// waiting times on the process diagram (bpmn-js, shown by diagram-zoom.js, loaded before
+// it). The tables stay the source of truth.
 (function () {
   "use strict";
   var table = document.getElementById("weekly");
@@ -23,34 +24,26 @@
 
   var box = document.getElementById("diagram");
   if (!box || typeof window.BpmnJS !== "function") { return; }
-  function fail() { box.textContent = box.getAttribute("data-error"); box.classList.add("diagram-error"); }
   function label(seconds) {
     var hours = seconds / 3600;
     return hours >= 48 ? (hours / 24).toFixed(1) + " d" : hours.toFixed(1) + " h";
   }
-  fetch(box.getAttribute("data-source"), { credentials: "same-origin", headers: { Accept: "application/json" } })
-    .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
-    .then(function (info) {
-      if (!info.xml) { throw new Error("no diagram"); }
-      var viewer = new window.BpmnJS({ container: box });
-      return viewer.importXML(info.xml).then(function () {
-        var canvas = viewer.get("canvas");
-        var registry = viewer.get("elementRegistry");
-        var overlays = viewer.get("overlays");
-        var ids = Object.keys(info.waits).filter(function (id) { return registry.get(id); });
-        var most = ids.reduce(function (m, id) { return Math.max(m, info.waits[id]); }, 0);
-        ids.sort(function (a, b) { return info.waits[b] - info.waits[a]; });
-        ids.forEach(function (id) {
-          var level = most > 0 ? Math.min(5, 1 + Math.floor(4.999 * info.waits[id] / most)) : 1;
-          canvas.addMarker(id, "ltsa-heat-" + level);
-          var note = document.createElement("span");
-          note.className = "heat-label";
-          note.textContent = label(info.waits[id]);
-          overlays.add(id, { position: { bottom: 14, right: 30 }, html: note });
-        });
-        window.ltsaFocusDiagram(viewer, box, ids.slice(0, 3), ids);
-        box.setAttribute("data-ready", String(ids.length));
-      });
-    })
-    .catch(fail);
+  window.ltsaShowDiagram(box, function (viewer, info) {
+    var canvas = viewer.get("canvas");
+    var registry = viewer.get("elementRegistry");
+    var overlays = viewer.get("overlays");
+    var ids = Object.keys(info.waits).filter(function (id) { return registry.get(id); });
+    var most = ids.reduce(function (m, id) { return Math.max(m, info.waits[id]); }, 0);
+    ids.sort(function (a, b) { return info.waits[b] - info.waits[a]; });
+    ids.forEach(function (id) {
+      var level = most > 0 ? Math.min(5, 1 + Math.floor(4.999 * info.waits[id] / most)) : 1;
+      canvas.addMarker(id, "ltsa-heat-" + level);
+      var note = document.createElement("span");
+      note.className = "heat-label";
+      note.textContent = label(info.waits[id]);
+      overlays.add(id, { position: { bottom: 14, right: 30 }, html: note });
+    });
+    window.ltsaFocusDiagram(viewer, box, ids.slice(0, 3), ids);
+    box.setAttribute("data-ready", String(ids.length));
+  });
 })();

@@ -5,13 +5,9 @@
   var canvas = document.getElementById("canvas");
   if (!canvas || !window.LtsaDraft) { return; }
   var picker = document.getElementById("dmn-view");
-  var nameInput = document.getElementById("file-name");
   var actions = window.LtsaDraft.wire({
-    key: canvas.getAttribute("data-key"),
-    version: canvas.getAttribute("data-version"),
+    editor: function () { return modeler; },
     defaultName: "decision.dmn",
-    fileName: function () { return nameInput.value; },
-    save: function () { return modeler.saveXML({ format: true }).then(function (saved) { return saved.xml; }); },
     onErrors: function () {}
   });
   if (typeof window.DmnModeler !== "function") {

@@ -1,6 +1,7 @@
-// Opens a bpmn-js diagram zoomed on the elements that matter (the path taken and the
-// waiting tasks, or the hottest tasks of a heatmap) at a readable scale, and wires the
-// zoom buttons (.zoom-controls next to the diagram: in, out, focus, whole diagram).
+// Loads a page's bpmn-js diagram (ltsaShowDiagram) and opens it zoomed on the elements
+// that matter (the path taken and the waiting tasks, or the hottest tasks of a heatmap)
+// at a readable scale, and wires the zoom buttons (.zoom-controls next to the diagram:
+// in, out, focus, whole diagram).
 (function () {
   "use strict";
   var MIN_SCALE = 0.75;  // below this the labels of a nine-lane diagram cannot be read
@@ -50,5 +51,24 @@
       container.setAttribute("data-zoom-level", canvas.zoom().toFixed(2));
     });
     container.setAttribute("data-zoom-level", canvas.zoom().toFixed(2));
+  };
+
+  // Fetches the JSON at the box's data-source ({xml: ..., and what the page marks}),
+  // shows the diagram in a new viewer and hands draw(viewer, json) the rest; when
+  // anything fails, the box shows its data-error text instead.
+  window.ltsaShowDiagram = function (box, draw) {
+    function fail() {
+      box.textContent = box.getAttribute("data-error");
+      box.classList.add("diagram-error");
+    }
+    if (typeof window.BpmnJS !== "function") { fail(); return; }
+    fetch(box.getAttribute("data-source"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
+      .then(function (info) {
+        if (!info.xml) { throw new Error("no diagram"); }
+        var viewer = new window.BpmnJS({ container: box });
+        return viewer.importXML(info.xml).then(function () { draw(viewer, info); });
+      })
+      .catch(fail);
   };
 })();

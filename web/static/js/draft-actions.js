@@ -13,10 +13,14 @@
     }).join("\n");
   }
 
-  // options: save() -> Promise of the draft's XML; onErrors(errors) marks refused elements;
-  // fileName() -> the name the draft is deployed under; defaultName for a download;
-  // onReport(report or null), optional, receives each answer's scenario report (JSON).
+  // The editor page (designer/_editor.html) names the draft: its process key and version
+  // (#canvas data-key, data-version) and the file name it is deployed under (#file-name).
+  // options: editor() -> the bpmn-js or dmn-js modeler holding the draft; defaultName for a
+  // download; onErrors(errors) marks refused elements; onReport(report or null), optional,
+  // receives each answer's scenario report (JSON).
   function wire(options) {
+    var canvas = document.getElementById("canvas");
+    var nameInput = document.getElementById("file-name");
     var bar = document.getElementById("draft-actions");
     var result = document.getElementById("modeler-result");
     var report = document.getElementById("draft-report");
@@ -32,16 +36,20 @@
       if (html && window.LtsaCoverage) { window.LtsaCoverage.draw(report); }
     }
 
+    function save() {
+      return options.editor().saveXML({ format: true }).then(function (saved) { return saved.xml; });
+    }
+
     function send(action, skipTests) {
       show(msg("busy"), null);
-      options.save().then(function (xml) {
+      save().then(function (xml) {
         return fetch(bar.getAttribute("data-deploy-url"), {
           method: "POST",
           credentials: "same-origin",
           headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
           body: JSON.stringify({
-            action: action, skip_tests: !!skipTests, xml: xml, name: options.fileName(),
-            key: options.key, version: options.version
+            action: action, skip_tests: !!skipTests, xml: xml, name: nameInput.value,
+            key: canvas.getAttribute("data-key"), version: canvas.getAttribute("data-version")
           })
         });
       }).then(function (response) {
@@ -78,10 +86,10 @@
     on("deploy", function () { send("deploy"); });
     on("deploy-untested", function () { send("deploy", true); });
     on("download", function () {
-      options.save().then(function (xml) {
+      save().then(function (xml) {
         var link = document.createElement("a");
         link.href = URL.createObjectURL(new Blob([xml], { type: "application/xml" }));
-        link.download = options.fileName() || options.defaultName;
+        link.download = nameInput.value || options.defaultName;
         link.click();
       });
     });

@@ -13,7 +13,6 @@
     '<bpmndi:BPMNDiagram id="BPMNDiagram_1"><bpmndi:BPMNPlane id="BPMNPlane_1" bpmnElement="Process_1">' +
     '<bpmndi:BPMNShape id="StartEvent_1_di" bpmnElement="StartEvent_1"><dc:Bounds x="180" y="160" width="36" height="36"/>' +
     '</bpmndi:BPMNShape></bpmndi:BPMNPlane></bpmndi:BPMNDiagram></bpmn:definitions>';
-  var nameInput = document.getElementById("file-name");
   var modeler = null;
 
   // Elements named by the last refusal, outlined on the canvas until the next answer.
@@ -59,11 +58,8 @@
   if (toggle) { toggle.addEventListener("change", function () { showCoverage(toggle.checked); }); }
 
   var actions = window.LtsaDraft.wire({
-    key: canvas.getAttribute("data-key"),
-    version: canvas.getAttribute("data-version"),
+    editor: function () { return modeler; },
     defaultName: "diagram.bpmn",
-    fileName: function () { return nameInput.value; },
-    save: function () { return modeler.saveXML({ format: true }).then(function (saved) { return saved.xml; }); },
     onErrors: function (errors) { if (modeler) { markErrors(errors); } },
     onReport: function (report) { if (modeler && toggle && report) { markCoverage(report); } }
   });

@@ -14,14 +14,20 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
+import pwd
 import random
+import socket
+import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from bench.completion import START, open_engine
 from bench.scale import (
@@ -34,8 +40,8 @@ from bench.scale import (
     _ltsa_version,
     _percentiles,
 )
-from devtools.pgtemp import create_database, temporary_postgres
-from engine import Engine
+from devtools.pgtemp import create_database, pg_binary, temporary_postgres
+from engine import Conflict, Engine
 from engine.counters import week_of
 
 __all__ = ["main", "measure", "seed_offices"]
@@ -99,20 +105,19 @@ def seed_offices(
 
 
 def _copy(eng: Engine, cases: list[Any], tasks: list[Any], events: list[Any]) -> None:
-    raw = eng.db.engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        for table, columns, rows in (
-            ("cases", [*CASE_COLUMNS, "office"], cases),
-            ("tasks", [*TASK_COLUMNS, "office"], tasks),
-            ("journal_events", EVENT_COLUMNS, events),
-        ):
+    """COPY one batch into the three tables, in one transaction."""
+    batch = {
+        "cases": ([*CASE_COLUMNS, "office"], cases),
+        "tasks": ([*TASK_COLUMNS, "office"], tasks),
+        "journal_events": (EVENT_COLUMNS, events),
+    }
+    with eng.db.engine.begin() as connection:
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        for table in batch:
+            columns, rows = batch[table]
             with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-        raw.commit()
-    finally:
-        raw.close()
 
 
 def measure(eng: Engine, offices: list[str], repeat: int) -> dict[str, Any]:
@@ -122,7 +127,8 @@ def measure(eng: Engine, offices: list[str], repeat: int) -> dict[str, Any]:
     rng = random.Random(11)
     heads = {}
     for code in offices:
-        eng.users.add(f"kepala.{code}", "kepala", office=code)
+        with suppress(Conflict):  # a kept database has them from an earlier run
+            eng.users.add(f"kepala.{code}", "kepala", office=code)
         heads[code] = {"Authorization": f"Bearer {eng.users.new_token(f'kepala.{code}')}"}
     client = create_app({"LTSA_ENGINE": eng, "SECRET_KEY": "bench"}).test_client()
     period = {"from": "2026-02-03", "to": "2026-03-02"}  # 28 days up to the bench's START
@@ -161,20 +167,88 @@ def measure(eng: Engine, offices: list[str], repeat: int) -> dict[str, Any]:
     return results
 
 
+@contextmanager
+def kept_postgres(directory: Path) -> Iterator[str]:
+    """A PostgreSQL server on a data directory kept in `directory` (made on first use).
+
+    Yields the URL of its `ltsa_bench` database. fsync is off (a bench's
+    data, not a record): a machine crash may need the directory removed.
+    """
+    data = directory.resolve() / "data"
+    fresh = not (data / "PG_VERSION").exists()
+    if fresh:
+        directory.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            owner = pwd.getpwnam("postgres")
+            os.chown(directory, owner.pw_uid, owner.pw_gid)
+        _as_server(pg_binary("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {data} -c fsync=off"
+    pg_ctl = pg_binary("pg_ctl")
+    _as_server(pg_ctl, "-D", str(data), "-o", options, "-l", str(data / "log"), "-w", "start")
+    server = f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    try:
+        if fresh:
+            admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text("CREATE DATABASE ltsa_bench"))
+            admin.dispose()
+        yield f"{server}/ltsa_bench"
+    finally:
+        _as_server(pg_ctl, "-D", str(data), "-m", "fast", "stop")
+
+
+def _as_server(*args: str) -> None:
+    """Run a PostgreSQL binary, as the `postgres` user when we are root."""
+    command = ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else [*args]
+    subprocess.run(command, check=True, capture_output=True)
+
+
+@contextmanager
+def _database(keep: Path | None) -> Iterator[str]:
+    if keep is not None:
+        with kept_postgres(keep) as url:
+            yield url
+        return
+    with temporary_postgres() as server:
+        yield create_database(server)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Seed a throw-away PostgreSQL, time the queries, print JSON."""
+    """Seed PostgreSQL (or reuse a kept one), roll the waits up, time the queries, print JSON."""
     parser = argparse.ArgumentParser(prog="python -m bench.offices")
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--offices", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--workdir", type=Path, default=Path("var/bench-offices"))
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="keep PostgreSQL's data in this directory; a later run with the same "
+        "--cases and --offices reuses it instead of seeding again",
+    )
+    parser.add_argument("--seed-only", action="store_true", help="seed (or check) and stop")
     args = parser.parse_args(argv)
     offices = office_codes(args.offices)
-    with temporary_postgres() as server:
-        url = create_database(server)
+    wanted = {"cases": args.cases, "offices": len(offices)}
+    with _database(args.keep) as url:
         eng = open_engine(url, args.workdir)
         try:
-            seeded = seed_offices(eng, args.cases, offices)
+            marker = args.keep / "seeded.json" if args.keep else None
+            if marker is not None and marker.exists():
+                seeded = json.loads(marker.read_text())
+                if {k: seeded.get(k) for k in wanted} != wanted:
+                    raise SystemExit(f"{args.keep} holds {seeded}, not {wanted}: remove it")
+            else:
+                seeded = {**wanted, **seed_offices(eng, args.cases, offices)}
+                if marker is not None:
+                    marker.write_text(json.dumps(seeded))
+            if args.seed_only:
+                print(json.dumps({"seeded": seeded}))
+                return
             timings = measure(eng, offices, args.repeat)
         finally:
             eng.close()

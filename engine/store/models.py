@@ -6,12 +6,14 @@ are the source those migrations are checked against.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -45,6 +47,8 @@ __all__ = [
     "TimerRow",
     "TrackingCodeRow",
     "UserRow",
+    "WaitDayRow",
+    "WaitRollupRow",
 ]
 
 
@@ -311,6 +315,35 @@ class FigureCounterRow(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     shard: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     value: Mapped[int] = mapped_column(BigInteger)
+
+
+class WaitDayRow(Base):
+    """A day (engine's default time zone) of an office whose waits are rolled up (engine.waits).
+
+    `tasks` is how many tasks the office completed that day when rolled up;
+    a stale day is read live until the worker rolls it again.
+    """
+
+    __tablename__ = "wait_days"
+    office: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    tasks: Mapped[int] = mapped_column(Integer)
+    rolled_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    stale: Mapped[bool] = mapped_column(Boolean)
+
+
+class WaitRollupRow(Base):
+    """The exact waits of an office's tasks completed on one day, of one desk or task element.
+
+    `waits`: the waits in microseconds, sorted, as little-endian 64-bit integers.
+    """
+
+    __tablename__ = "wait_rollups"
+    office: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    grouping: Mapped[str] = mapped_column(String(10), primary_key=True)  # desk | element
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    waits: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class AccessRow(Base):

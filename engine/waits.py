@@ -1,0 +1,290 @@
+"""Waiting times of a period, exact, from a daily rollup the worker keeps and the live tasks.
+
+A task's wait runs from the `recorded_at` of the event that created it to
+that of the event that completed it (the projection's created_at and
+completed_at, fixed by the completing input: a completed task row is never
+updated or deleted after). The worker rolls up each day (in the engine's
+default time zone) of each office once it closed more than `GRACE` ago: the
+exact waits of the tasks completed that day, per desk and per task element,
+as sorted microseconds. A period then reads its whole rolled-up days from
+the rollup and everything else (today, its partial first and last days, a
+day not rolled up yet or invalidated) from the tasks table, and merges them:
+the figures are always exact, a missing rollup only costs time. A day is
+recounted while it is one of the last two closed days; a count that grew (a
+commit landed after the grace) marks it stale, and the worker rolls it again.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import sys
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from engine.state import DEFAULT_TIMEZONE
+from engine.store.db import Database
+from engine.store.models import OfficeRow, TaskRow, WaitDayRow, WaitRollupRow
+
+__all__ = [
+    "GRACE",
+    "Waiting",
+    "invalidate_days",
+    "percentile",
+    "period_waits",
+    "roll_up",
+]
+
+#: A day is rolled up once it closed this long ago (a commit may land after midnight).
+GRACE = timedelta(minutes=10)
+#: Rolled-up days this close to today are recounted on every run.
+RECHECK_DAYS = 2
+_ZONE = ZoneInfo(DEFAULT_TIMEZONE)
+_DAY = timedelta(days=1)
+_MICRO = timedelta(microseconds=1)
+Groups = dict[tuple[str, str], list[int]]  # ("desk" | "element", key) -> waits in µs
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Waiting times (seconds) of the tasks completed in a period."""
+
+    count: int
+    median: float | None
+    p90: float | None
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """The nearest-rank percentile (the smallest value with `share` of values at or below)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def _waiting(micros: list[int]) -> Waiting:
+    """Count, median (the mean of the two middle values when even) and nearest-rank p90."""
+    ordered = sorted(micros)
+    n = len(ordered)
+    middle = [ordered[(n - 1) // 2] / 1e6, ordered[n // 2] / 1e6]
+    p90 = ordered[max(0, math.ceil(0.9 * n) - 1)] / 1e6
+    return Waiting(n, statistics.median(middle), p90)
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time(), _ZONE)
+
+
+def _day_of(at: datetime) -> date:
+    return at.astimezone(_ZONE).date()
+
+
+def _pack(micros: list[int]) -> bytes:
+    packed = array("q", sorted(micros))
+    if sys.byteorder == "big":
+        packed.byteswap()  # stored little-endian
+    return packed.tobytes()
+
+
+def _unpack(data: bytes) -> array[int]:
+    values = array("q")
+    values.frombytes(data)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values
+
+
+def _completed(
+    connection: Connection, office: str, spans: list[tuple[datetime, datetime]]
+) -> Iterator[tuple[str, str, int]]:
+    """(desk, element, wait in µs) of the office's tasks completed in any of `spans`."""
+    if not spans:
+        return
+    rows = connection.execute(
+        select(TaskRow.desk, TaskRow.name, TaskRow.created_at, TaskRow.completed_at).where(
+            TaskRow.office == office,
+            or_(*(and_(TaskRow.completed_at >= a, TaskRow.completed_at < b) for a, b in spans)),
+            TaskRow.state == "completed",
+        )
+    )
+    for desk, name, created_at, completed_at in rows:
+        yield desk or "-", name, ((completed_at or created_at) - created_at) // _MICRO
+
+
+def _group(rows: Iterable[tuple[str, str, int]], groups: Groups) -> int:
+    n = 0
+    for desk, name, micros in rows:
+        groups.setdefault(("desk", desk), []).append(micros)
+        groups.setdefault(("element", name), []).append(micros)
+        n += 1
+    return n
+
+
+def period_waits(
+    connection: Connection, office: str, start: datetime, end: datetime
+) -> tuple[dict[str, Waiting], dict[str, Waiting]]:
+    """Waiting times of the tasks completed in [start, end), per desk and per task element."""
+    first = _day_of(start) if _start(_day_of(start)) >= start else _day_of(start) + _DAY
+    last = _day_of(end) - _DAY  # the last day that ends by `end`
+    groups: Groups = {}
+    rolled: set[date] = set()
+    if first <= last:
+        rolled = set(
+            connection.execute(
+                select(WaitDayRow.day).where(
+                    WaitDayRow.office == office,
+                    WaitDayRow.day >= first,
+                    WaitDayRow.day <= last,
+                    WaitDayRow.stale.is_(False),
+                )
+            ).scalars()
+        )
+    if rolled:
+        rollup = WaitRollupRow
+        rows = connection.execute(
+            select(rollup.day, rollup.grouping, rollup.key, rollup.waits).where(
+                WaitRollupRow.office == office,
+                WaitRollupRow.day >= min(rolled),
+                WaitRollupRow.day <= max(rolled),
+            )
+        )
+        for day, grouping, key, waits in rows:
+            if day in rolled:
+                groups.setdefault((grouping, key), []).extend(_unpack(waits))
+    spans, cursor = [], start
+    for day in sorted(rolled):
+        if _start(day) > cursor:
+            spans.append((cursor, _start(day)))
+        cursor = _start(day + _DAY)
+    if cursor < end:
+        spans.append((cursor, end))
+    _group(_completed(connection, office, spans), groups)
+    by_desk = {k: _waiting(v) for (g, k), v in groups.items() if g == "desk"}
+    by_element = {k: _waiting(v) for (g, k), v in groups.items() if g == "element"}
+    return by_desk, by_element
+
+
+def roll_up(db: Database, now: datetime, limit: int = 50) -> int:
+    """Roll up to `limit` (office, day) pairs that closed `GRACE` before `now`; return how many.
+
+    New days first (oldest of them first, so each office's rolled days stay
+    one run of days), then stale ones, then older history, newest first.
+    Several workers may run it: a day another rolled meanwhile is skipped.
+    """
+    latest = _day_of(now - GRACE) - _DAY
+    with db.engine.connect() as connection:
+        _recheck(connection, latest)
+        todo = _due_days(connection, latest, limit)
+    done = 0
+    for office, day in todo:
+        try:
+            with db.engine.begin() as connection:
+                _roll_day(connection, office, day, now)
+            done += 1
+        except IntegrityError:
+            continue  # another worker rolled it first
+    return done
+
+
+def _due_days(connection: Connection, latest: date, limit: int) -> list[tuple[str, date]]:
+    offices = list(connection.execute(select(OfficeRow.code).order_by(OfficeRow.code)).scalars())
+    spans = {
+        office: (lo, hi)
+        for office, lo, hi in connection.execute(
+            select(WaitDayRow.office, func.min(WaitDayRow.day), func.max(WaitDayRow.day)).group_by(
+                WaitDayRow.office
+            )
+        )
+    }
+    new: list[tuple[str, date]] = []
+    older: list[tuple[str, date]] = []
+    for office in offices:
+        lo, hi = spans.get(office, (latest, latest - _DAY))  # none yet: from the latest day
+        new.extend((office, hi + _DAY * (n + 1)) for n in range(min((latest - hi).days, limit)))
+        earliest = connection.scalar(
+            select(func.min(TaskRow.completed_at)).where(
+                TaskRow.office == office, TaskRow.completed_at.is_not(None)
+            )
+        )
+        if earliest is not None:
+            back = min((lo - _day_of(earliest)).days, limit)
+            older.extend((office, lo - _DAY * (n + 1)) for n in range(back))
+    stale = connection.execute(
+        select(WaitDayRow.office, WaitDayRow.day)
+        .where(WaitDayRow.stale.is_(True))
+        .order_by(WaitDayRow.day.desc())
+        .limit(limit)
+    ).all()
+    older.sort(key=lambda pair: pair[1], reverse=True)
+    return [*new, *((o, d) for o, d in stale), *older][:limit]
+
+
+def _roll_day(connection: Connection, office: str, day: date, now: datetime) -> None:
+    groups: Groups = {}
+    n = _group(_completed(connection, office, [(_start(day), _start(day + _DAY))]), groups)
+    connection.execute(
+        delete(WaitRollupRow).where(WaitRollupRow.office == office, WaitRollupRow.day == day)
+    )
+    if groups:
+        connection.execute(
+            insert(WaitRollupRow),
+            [
+                {"office": office, "day": day, "grouping": g, "key": k, "waits": _pack(v)}
+                for (g, k), v in sorted(groups.items())
+            ],
+        )
+    stale = connection.execute(
+        select(WaitDayRow.stale).where(WaitDayRow.office == office, WaitDayRow.day == day)
+    ).scalar_one_or_none()
+    if stale is None:
+        connection.execute(
+            insert(WaitDayRow),
+            {"office": office, "day": day, "tasks": n, "rolled_at": now, "stale": False},
+        )
+    else:
+        connection.execute(
+            update(WaitDayRow)
+            .where(WaitDayRow.office == office, WaitDayRow.day == day)
+            .values(tasks=n, rolled_at=now, stale=False)
+        )
+
+
+def _recheck(connection: Connection, latest: date) -> None:
+    """Mark stale the recent rolled-up days whose completed tasks grew in number."""
+    recent = connection.execute(
+        select(WaitDayRow.office, WaitDayRow.day, WaitDayRow.tasks).where(
+            WaitDayRow.day > latest - timedelta(days=RECHECK_DAYS),
+            WaitDayRow.stale.is_(False),
+        )
+    ).all()
+    for office, day, tasks in recent:
+        now_counted = connection.scalar(
+            select(func.count()).where(
+                TaskRow.office == office,
+                TaskRow.completed_at >= _start(day),
+                TaskRow.completed_at < _start(day + _DAY),
+                TaskRow.state == "completed",
+            )
+        )
+        if now_counted != tasks:
+            invalidate_days(connection, office, day, day)
+    connection.commit()
+
+
+def invalidate_days(connection: Connection, office: str | None, first: date, last: date) -> int:
+    """Mark an office's (every office's if None) rolled-up days in [first, last] stale.
+
+    For whatever writes completed task rows into days already rolled up
+    (a bulk load, a repair): the period's figures are then read live until
+    the worker rolls those days again. Returns how many days were marked.
+    """
+    query = update(WaitDayRow).where(WaitDayRow.day >= first, WaitDayRow.day <= last)
+    if office is not None:
+        query = query.where(WaitDayRow.office == office)
+    return int(connection.execute(query.values(stale=True)).rowcount)

@@ -226,6 +226,20 @@ def _due_days(connection: Connection, latest: date, limit: int) -> list[tuple[st
 
 
 def _roll_day(connection: Connection, office: str, day: date, now: datetime) -> None:
+    """Roll one office-day up in this transaction, which first claims the day's row.
+
+    Raises:
+        IntegrityError: another worker rolled the day first.
+    """
+    this_day = (WaitDayRow.office == office, WaitDayRow.day == day)
+    claimed = connection.execute(
+        update(WaitDayRow).where(*this_day, WaitDayRow.stale.is_(True)).values(rolled_at=now)
+    ).rowcount
+    if not claimed:  # a new day; if its row exists, another worker rolled it: IntegrityError
+        connection.execute(
+            insert(WaitDayRow),
+            {"office": office, "day": day, "tasks": 0, "rolled_at": now, "stale": True},
+        )
     groups: Groups = {}
     n = _group(_completed(connection, office, [(_start(day), _start(day + _DAY))]), groups)
     connection.execute(
@@ -239,20 +253,7 @@ def _roll_day(connection: Connection, office: str, day: date, now: datetime) -> 
                 for (g, k), v in sorted(groups.items())
             ],
         )
-    stale = connection.execute(
-        select(WaitDayRow.stale).where(WaitDayRow.office == office, WaitDayRow.day == day)
-    ).scalar_one_or_none()
-    if stale is None:
-        connection.execute(
-            insert(WaitDayRow),
-            {"office": office, "day": day, "tasks": n, "rolled_at": now, "stale": False},
-        )
-    else:
-        connection.execute(
-            update(WaitDayRow)
-            .where(WaitDayRow.office == office, WaitDayRow.day == day)
-            .values(tasks=n, rolled_at=now, stale=False)
-        )
+    connection.execute(update(WaitDayRow).where(*this_day).values(tasks=n, stale=False))
 
 
 def _recheck(connection: Connection, latest: date) -> None:

@@ -3,10 +3,16 @@
 Seeds `bench.scale`'s case mix spread over several offices (the case id
 modulo the number of offices), with the dashboard counters the inputs would
 have kept, then times, through the engine and the web app:
+- `GET /api/v1/dashboard` of one office over 28 days, as its head of office,
+  first with every day read live (as before the worker has rolled any up),
+- the worker's rollup of the waits of the last `ROLLUP_DAYS` of each office,
 - the inbox of one desk in one office (a page of 50, oldest first),
-- `GET /api/v1/dashboard` of one office over 28 days, as its head of office.
+- the dashboard again, through the web app and through `Engine.dashboard`.
 
-    python -m bench.offices --cases 1000000 --offices 8 --repeat 200
+    python -m bench.offices --cases 1000000 --offices 8 --repeat 200 [--keep DIR]
+
+With `--keep DIR` the seeded PostgreSQL stays in DIR and a later run with the
+same --cases and --offices reuses it (`--seed-only` seeds and stops).
 """
 
 from __future__ import annotations
@@ -22,8 +28,9 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +51,7 @@ from devtools.pgtemp import create_database, pg_binary, temporary_postgres
 from engine import Conflict, Engine
 from engine.counters import week_of
 
-__all__ = ["main", "measure", "seed_offices"]
+__all__ = ["kept_postgres", "main", "measure", "measure_rollup", "seed_offices"]
 
 GOALS_MS = {"dashboard_api": 100.0, "inbox": 50.0}
 
@@ -120,18 +127,37 @@ def _copy(eng: Engine, cases: list[Any], tasks: list[Any], events: list[Any]) ->
                     copy.write_row(row)
 
 
-def measure(eng: Engine, offices: list[str], repeat: int) -> dict[str, Any]:
-    """p50/p95/p99 (ms) of the office inbox and of the dashboard API."""
+PERIOD = {"from": "2026-02-03", "to": "2026-03-02"}  # 28 days up to the bench's START
+ROLLUP_DAYS = 40  # the worker rolls up newest first: these days of each office
+
+
+def _heads(eng: Engine, offices: list[str]) -> tuple[Any, dict[str, dict[str, str]]]:
+    """A test client of the web app and each office head's bearer header."""
     from web import create_app
 
-    rng = random.Random(11)
     heads = {}
     for code in offices:
         with suppress(Conflict):  # a kept database has them from an earlier run
             eng.users.add(f"kepala.{code}", "kepala", office=code)
         heads[code] = {"Authorization": f"Bearer {eng.users.new_token(f'kepala.{code}')}"}
-    client = create_app({"LTSA_ENGINE": eng, "SECRET_KEY": "bench"}).test_client()
-    period = {"from": "2026-02-03", "to": "2026-03-02"}  # 28 days up to the bench's START
+    return create_app({"LTSA_ENGINE": eng, "SECRET_KEY": "bench"}).test_client(), heads
+
+
+def _timed(call: Callable[[], None], repeat: int) -> dict[str, float]:
+    for _ in range(5):
+        call()  # warm
+    samples = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - began) * 1000)
+    return {k: round(v, 2) for k, v in _percentiles(samples).items()}
+
+
+def measure(eng: Engine, offices: list[str], repeat: int) -> dict[str, Any]:
+    """p50/p95/p99 (ms) of the office inbox and of the dashboard API."""
+    rng = random.Random(11)
+    client, heads = _heads(eng, offices)
 
     def inbox() -> None:
         eng.list_tasks(
@@ -143,28 +169,40 @@ def measure(eng: Engine, offices: list[str], repeat: int) -> dict[str, Any]:
 
     def dashboard_api() -> None:
         code = rng.choice(offices)
-        response = client.get("/api/v1/dashboard", query_string=period, headers=heads[code])
+        response = client.get("/api/v1/dashboard", query_string=PERIOD, headers=heads[code])
         assert response.status_code == 200, response.get_data(as_text=True)
 
     def dashboard_engine() -> None:
         code = rng.choice(offices)
         eng.dashboard(code, START.replace(day=3, month=2), START)
 
-    results: dict[str, Any] = {}
-    for name, call in (
-        ("inbox", inbox),
-        ("dashboard_api", dashboard_api),
-        ("dashboard_engine", dashboard_engine),
-    ):
-        for _ in range(5):
-            call()  # warm
-        samples = []
-        for _ in range(repeat):
-            began = time.perf_counter()
-            call()
-            samples.append((time.perf_counter() - began) * 1000)
-        results[name] = {k: round(v, 2) for k, v in _percentiles(samples).items()}
-    return results
+    return {
+        "inbox": _timed(inbox, repeat),
+        "dashboard_api": _timed(dashboard_api, repeat),
+        "dashboard_engine": _timed(dashboard_engine, repeat),
+    }
+
+
+def measure_rollup(eng: Engine, offices: list[str], repeat: int) -> dict[str, Any]:
+    """The dashboard API with every day read live (no rollup), then the worker's rollup timed."""
+    rng = random.Random(12)
+    client, heads = _heads(eng, offices)
+    eng.invalidate_waits(None, date(2000, 1, 1), date(2100, 1, 1))
+
+    def dashboard_api() -> None:
+        response = client.get(
+            "/api/v1/dashboard", query_string=PERIOD, headers=heads[rng.choice(offices)]
+        )
+        assert response.status_code == 200, response.get_data(as_text=True)
+
+    live = _timed(dashboard_api, max(20, repeat // 4))
+    began = time.perf_counter()
+    days = eng.roll_up_waits(limit=len(offices) * ROLLUP_DAYS)
+    seconds = time.perf_counter() - began
+    return {
+        "dashboard_api_live": live,
+        "rollup": {"office_days": days, "seconds": round(seconds, 1)},
+    }
 
 
 @contextmanager
@@ -249,7 +287,8 @@ def main(argv: list[str] | None = None) -> None:
             if args.seed_only:
                 print(json.dumps({"seeded": seeded}))
                 return
-            timings = measure(eng, offices, args.repeat)
+            timings = measure_rollup(eng, offices, args.repeat)
+            timings.update(measure(eng, offices, args.repeat))
         finally:
             eng.close()
     report = {

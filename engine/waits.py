@@ -6,7 +6,7 @@ completed_at, fixed by the completing input: a completed task row is never
 updated or deleted after). The worker rolls up each day (in the engine's
 default time zone) of each office once it closed more than `GRACE` ago: the
 exact waits of the tasks completed that day, per desk and per task element,
-as sorted microseconds. A period then reads its whole rolled-up days from
+as sorted microseconds, in one row. A period then reads its whole rolled-up days from
 the rollup and everything else (today, its partial first and last days, a
 day not rolled up yet or invalidated) from the tasks table, and merges them:
 the figures are always exact, a missing rollup only costs time. A day is
@@ -23,14 +23,25 @@ from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    and_,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from engine.state import DEFAULT_TIMEZONE
 from engine.store.db import Database
-from engine.store.models import OfficeRow, TaskRow, WaitDayRow, WaitRollupRow
+from engine.store.models import OfficeRow, TaskRow, WaitDayRow
 
 __all__ = [
     "GRACE",
@@ -103,18 +114,29 @@ def _unpack(data: bytes) -> array[int]:
 def _completed(
     connection: Connection, office: str, spans: list[tuple[datetime, datetime]]
 ) -> Iterator[tuple[str, str, int]]:
-    """(desk, element, wait in µs) of the office's tasks completed in any of `spans`."""
+    """(desk, element, wait in µs) of the office's tasks completed in any of `spans`.
+
+    PostgreSQL subtracts (exact to the microsecond: the rounding undoes a
+    float epoch's error for waits under a century); elsewhere Python does.
+    """
     if not spans:
         return
+    in_sql = connection.dialect.name == "postgresql"
+    if in_sql:
+        epoch = func.extract("epoch", TaskRow.completed_at - TaskRow.created_at)
+        waits: tuple[Any, ...] = (cast(func.round(epoch * 1_000_000), BigInteger),)
+    else:
+        waits = (TaskRow.created_at, TaskRow.completed_at)
     rows = connection.execute(
-        select(TaskRow.desk, TaskRow.name, TaskRow.created_at, TaskRow.completed_at).where(
+        select(TaskRow.desk, TaskRow.name, *waits).where(
             TaskRow.office == office,
             or_(*(and_(TaskRow.completed_at >= a, TaskRow.completed_at < b) for a, b in spans)),
             TaskRow.state == "completed",
         )
     )
-    for desk, name, created_at, completed_at in rows:
-        yield desk or "-", name, ((completed_at or created_at) - created_at) // _MICRO
+    for desk, name, *wait in rows:
+        micros = int(wait[0]) if in_sql else (wait[1] - wait[0]) // _MICRO
+        yield desk or "-", name, micros
 
 
 def _group(rows: Iterable[tuple[str, str, int]], groups: Groups) -> int:
@@ -135,28 +157,20 @@ def period_waits(
     groups: Groups = {}
     rolled: set[date] = set()
     if first <= last:
-        rolled = set(
-            connection.execute(
-                select(WaitDayRow.day).where(
-                    WaitDayRow.office == office,
-                    WaitDayRow.day >= first,
-                    WaitDayRow.day <= last,
-                    WaitDayRow.stale.is_(False),
-                )
-            ).scalars()
-        )
-    if rolled:
-        rollup = WaitRollupRow
         rows = connection.execute(
-            select(rollup.day, rollup.grouping, rollup.key, rollup.waits).where(
-                WaitRollupRow.office == office,
-                WaitRollupRow.day >= min(rolled),
-                WaitRollupRow.day <= max(rolled),
+            select(WaitDayRow.day, WaitDayRow.groups, WaitDayRow.waits).where(
+                WaitDayRow.office == office,
+                WaitDayRow.day >= first,
+                WaitDayRow.day <= last,
+                WaitDayRow.stale.is_(False),
             )
         )
-        for day, grouping, key, waits in rows:
-            if day in rolled:
-                groups.setdefault((grouping, key), []).extend(_unpack(waits))
+        for day, header, waits in rows:
+            rolled.add(day)
+            values, at = _unpack(waits), 0
+            for grouping, key, n in header:
+                groups.setdefault((grouping, key), []).extend(values[at : at + n])
+                at += n
     spans, cursor = [], start
     for day in sorted(rolled):
         if _start(day) > cursor:
@@ -238,22 +252,22 @@ def _roll_day(connection: Connection, office: str, day: date, now: datetime) -> 
     if not claimed:  # a new day; if its row exists, another worker rolled it: IntegrityError
         connection.execute(
             insert(WaitDayRow),
-            {"office": office, "day": day, "tasks": 0, "rolled_at": now, "stale": True},
+            {"office": office, "day": day, "tasks": 0, "rolled_at": now, "stale": True}
+            | {"groups": [], "waits": b""},
         )
     groups: Groups = {}
     n = _group(_completed(connection, office, [(_start(day), _start(day + _DAY))]), groups)
+    ordered = sorted(groups.items())
     connection.execute(
-        delete(WaitRollupRow).where(WaitRollupRow.office == office, WaitRollupRow.day == day)
-    )
-    if groups:
-        connection.execute(
-            insert(WaitRollupRow),
-            [
-                {"office": office, "day": day, "grouping": g, "key": k, "waits": _pack(v)}
-                for (g, k), v in sorted(groups.items())
-            ],
+        update(WaitDayRow)
+        .where(*this_day)
+        .values(
+            tasks=n,
+            stale=False,
+            groups=[[g, k, len(v)] for (g, k), v in ordered],
+            waits=b"".join(_pack(v) for _, v in ordered),
         )
-    connection.execute(update(WaitDayRow).where(*this_day).values(tasks=n, stale=False))
+    )
 
 
 def _recheck(connection: Connection, latest: date) -> None:

@@ -48,7 +48,6 @@ __all__ = [
     "TrackingCodeRow",
     "UserRow",
     "WaitDayRow",
-    "WaitRollupRow",
 ]
 
 
@@ -318,10 +317,13 @@ class FigureCounterRow(Base):
 
 
 class WaitDayRow(Base):
-    """A day (engine's default time zone) of an office whose waits are rolled up (engine.waits).
+    """The exact waits of an office's tasks completed on one day (engine.waits' rollup).
 
-    `tasks` is how many tasks the office completed that day when rolled up;
-    a stale day is read live until the worker rolls it again.
+    A day in the engine's default time zone. `tasks`: how many the office
+    completed that day when rolled up. `groups`: [grouping (desk or
+    element), key, how many] in the order their waits follow one another in
+    `waits`: microseconds, sorted within each group, little-endian 64-bit.
+    A stale day is read live until the worker rolls it again.
     """
 
     __tablename__ = "wait_days"
@@ -330,19 +332,7 @@ class WaitDayRow(Base):
     tasks: Mapped[int] = mapped_column(Integer)
     rolled_at: Mapped[datetime] = mapped_column(UtcDateTime())
     stale: Mapped[bool] = mapped_column(Boolean)
-
-
-class WaitRollupRow(Base):
-    """The exact waits of an office's tasks completed on one day, of one desk or task element.
-
-    `waits`: the waits in microseconds, sorted, as little-endian 64-bit integers.
-    """
-
-    __tablename__ = "wait_rollups"
-    office: Mapped[str] = mapped_column(String(20), primary_key=True)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    grouping: Mapped[str] = mapped_column(String(10), primary_key=True)  # desk | element
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    groups: Mapped[list[Any]] = mapped_column(JSON)
     waits: Mapped[bytes] = mapped_column(LargeBinary)
 
 

@@ -1,7 +1,8 @@
 """wait rollups: the exact waits of each office's tasks completed on each day
 
-Filled by the worker (engine.waits) for days that closed; until then the
-dashboard reads those days from the tasks table, so nothing is backfilled here.
+One row per office and day, filled by the worker (engine.waits) once the day
+closed; until then the dashboard reads that day from the tasks table, so
+nothing is backfilled here.
 
 Revision ID: 0010
 Revises: 0009
@@ -15,34 +16,24 @@ down_revision = "0009"
 branch_labels = None
 depends_on = None
 
-
-def _office_day() -> list[sa.Column[object]]:
-    """The key both tables lead with: an office and a day in the engine's time zone."""
-    return [
-        sa.Column("office", sa.String(length=20), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
-    ]
+_COLUMNS = (
+    ("office", sa.String(length=20)),
+    ("day", sa.Date()),
+    ("tasks", sa.Integer()),
+    ("rolled_at", sa.DateTime(timezone=True)),
+    ("stale", sa.Boolean()),
+    ("groups", sa.JSON()),
+    ("waits", sa.LargeBinary()),
+)
 
 
 def upgrade() -> None:
     op.create_table(
         "wait_days",
-        *_office_day(),
-        sa.Column("tasks", sa.Integer(), nullable=False),
-        sa.Column("rolled_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("stale", sa.Boolean(), nullable=False),
+        *(sa.Column(name, kind, nullable=False) for name, kind in _COLUMNS),
         sa.PrimaryKeyConstraint("office", "day"),
-    )
-    op.create_table(
-        "wait_rollups",
-        *_office_day(),
-        sa.Column("grouping", sa.String(length=10), nullable=False),
-        sa.Column("key", sa.String(length=200), nullable=False),
-        sa.Column("waits", sa.LargeBinary(), nullable=False),
-        sa.PrimaryKeyConstraint("office", "day", "grouping", "key"),
     )
 
 
 def downgrade() -> None:
-    op.drop_table("wait_rollups")
     op.drop_table("wait_days")

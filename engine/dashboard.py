@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Connection, literal, select, union_all
+from sqlalchemy import Connection, Select, bindparam, literal, select, union_all
 
 from engine.counters import read_counts, week_of
 from engine.store.db import Database
@@ -106,12 +108,16 @@ def office_figures(
 def _oldest(
     connection: Connection, office: str, desks: list[str]
 ) -> dict[str, tuple[datetime, int, str | None]]:
-    """Per desk, the ready task waiting longest: since when, its case and applicant.
-
-    One statement: per desk, one seek on (office, state, desk, created_at).
-    """
+    """Per desk, the ready task waiting longest: since when, its case and applicant."""
     if not desks:
         return {}
+    rows = connection.execute(_oldest_query(tuple(sorted(desks))), {"office": office})
+    return {desk: (_aware(since), case_id, applicant) for desk, since, case_id, applicant in rows}
+
+
+@lru_cache(maxsize=64)
+def _oldest_query(desks: tuple[str, ...]) -> Select[tuple[Any, ...]]:
+    """One statement: per desk, one seek on (office, state, desk, created_at); built once."""
     firsts = [
         select(
             literal(desk).label("desk"),
@@ -119,22 +125,19 @@ def _oldest(
             TaskRow.case_id.label("case_id"),
         )
         .where(
-            TaskRow.office == office,
+            TaskRow.office == bindparam("office"),
             TaskRow.state == "ready",
             TaskRow.desk == (None if desk == "-" else desk),
         )
         .order_by(TaskRow.created_at, TaskRow.id)
         .limit(1)
         .subquery()
-        for desk in sorted(desks)
+        for desk in desks
     ]
     each = union_all(*(select(f.c.desk, f.c.since, f.c.case_id) for f in firsts)).subquery()
-    rows = connection.execute(
-        select(each.c.desk, each.c.since, each.c.case_id, CaseRow.applicant_name).join(
-            CaseRow, CaseRow.id == each.c.case_id
-        )
+    return select(each.c.desk, each.c.since, each.c.case_id, CaseRow.applicant_name).join(
+        CaseRow, CaseRow.id == each.c.case_id
     )
-    return {desk: (_aware(since), case_id, applicant) for desk, since, case_id, applicant in rows}
 
 
 def _aware(value: datetime | str) -> datetime:

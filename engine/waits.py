@@ -59,7 +59,7 @@ RECHECK_DAYS = 2
 _ZONE = ZoneInfo(DEFAULT_TIMEZONE)
 _DAY = timedelta(days=1)
 _MICRO = timedelta(microseconds=1)
-Groups = dict[tuple[str, str], list[int]]  # ("desk" | "element", key) -> waits in µs
+Groups = dict[tuple[str, str], "array[int]"]  # ("desk" | "element", key) -> waits in µs
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def percentile(values: list[float], share: float) -> float | None:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def _waiting(micros: list[int]) -> Waiting:
+def _waiting(micros: array[int]) -> Waiting:
     """Count, median (the mean of the two middle values when even) and nearest-rank p90."""
     ordered = sorted(micros)
     n = len(ordered)
@@ -96,7 +96,7 @@ def _day_of(at: datetime) -> date:
     return at.astimezone(_ZONE).date()
 
 
-def _pack(micros: list[int]) -> bytes:
+def _pack(micros: array[int]) -> bytes:
     packed = array("q", sorted(micros))
     if sys.byteorder == "big":
         packed.byteswap()  # stored little-endian
@@ -111,6 +111,14 @@ def _unpack(data: bytes) -> array[int]:
     return values
 
 
+_WAIT_IN_SQL: tuple[Any, ...] = (
+    cast(
+        func.round(func.extract("epoch", TaskRow.completed_at - TaskRow.created_at) * 1_000_000),
+        BigInteger,
+    ),
+)
+
+
 def _completed(
     connection: Connection, office: str, spans: list[tuple[datetime, datetime]]
 ) -> Iterator[tuple[str, str, int]]:
@@ -122,11 +130,7 @@ def _completed(
     if not spans:
         return
     in_sql = connection.dialect.name == "postgresql"
-    if in_sql:
-        epoch = func.extract("epoch", TaskRow.completed_at - TaskRow.created_at)
-        waits: tuple[Any, ...] = (cast(func.round(epoch * 1_000_000), BigInteger),)
-    else:
-        waits = (TaskRow.created_at, TaskRow.completed_at)
+    waits = _WAIT_IN_SQL if in_sql else (TaskRow.created_at, TaskRow.completed_at)
     rows = connection.execute(
         select(TaskRow.desk, TaskRow.name, *waits).where(
             TaskRow.office == office,
@@ -142,8 +146,8 @@ def _completed(
 def _group(rows: Iterable[tuple[str, str, int]], groups: Groups) -> int:
     n = 0
     for desk, name, micros in rows:
-        groups.setdefault(("desk", desk), []).append(micros)
-        groups.setdefault(("element", name), []).append(micros)
+        groups.setdefault(("desk", desk), array("q")).append(micros)
+        groups.setdefault(("element", name), array("q")).append(micros)
         n += 1
     return n
 
@@ -169,7 +173,7 @@ def period_waits(
             rolled.add(day)
             values, at = _unpack(waits), 0
             for grouping, key, n in header:
-                groups.setdefault((grouping, key), []).extend(values[at : at + n])
+                groups.setdefault((grouping, key), array("q")).extend(values[at : at + n])
                 at += n
     spans, cursor = [], start
     for day in sorted(rolled):

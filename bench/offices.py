@@ -280,10 +280,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     offices = office_codes(args.offices)
     wanted = {"cases": args.cases, "offices": len(offices), "waits": "spread"}
+    marker = args.keep / "seeded.json" if args.keep else None
+    if marker is not None and (args.keep / "data").exists() and not marker.exists():
+        raise SystemExit(f"{args.keep} holds a seed that did not finish: remove it")
     with _database(args.keep) as url:
         eng = open_engine(url, args.workdir)
         try:
-            marker = args.keep / "seeded.json" if args.keep else None
             if marker is not None and marker.exists():
                 seeded = json.loads(marker.read_text())
                 if {k: seeded.get(k) for k in wanted} != wanted:

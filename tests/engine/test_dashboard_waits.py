@@ -303,3 +303,24 @@ def test_the_worker_rolls_up_closed_days(
     today = datetime.now(WIB).date()
     assert days[at.astimezone(WIB).date()] == 1
     assert max(days) < today and sum(days.values()) == 1
+
+
+def test_a_roll_up_that_dies_mid_day_leaves_the_day_live(
+    eng: Engine, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed inside a day's transaction: nothing of that day stays, it is read live."""
+    done = _seed(eng, clock, random.Random(55))
+    clock.set(_wib(6, 9))
+
+    def killed(values: object) -> bytes:
+        raise KeyboardInterrupt  # as a kill between the day's first write and its commit
+
+    monkeypatch.setattr("engine.waits._pack", killed)
+    with pytest.raises(KeyboardInterrupt):
+        eng.roll_up_waits()
+    with eng.db.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(WaitDayRow)) == 0
+    _assert_exact(eng, done, clock.now())
+    monkeypatch.undo()
+    assert _roll_all(eng) == _office_days(date(2026, 3, 5))
+    _assert_exact(eng, done, clock.now())

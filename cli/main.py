@@ -606,7 +606,7 @@ def worker(once: bool, interval: float, batch: int) -> None:
     last_rollup = -float("inf")
     total = 0
     while True:
-        if time.monotonic() - last_rollup > 60 and eng.roll_up_waits(limit=50) < 50:
+        if time.monotonic() - last_rollup > 60 and eng.roll_up_waits(limit=20) < 20:
             last_rollup = time.monotonic()  # caught up: again in a minute
         fired = eng.fire_due_timers(limit=batch)
         total += fired

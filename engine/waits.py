@@ -6,10 +6,12 @@ completed_at, fixed by the completing input: a completed task row is never
 updated or deleted after). The worker rolls up each day (in the engine's
 default time zone) of each office once it closed more than `GRACE` ago: the
 exact waits of the tasks completed that day, per desk and per task element,
-as sorted microseconds, in one row. A period then reads its whole rolled-up days from
-the rollup and everything else (today, its partial first and last days, a
-day not rolled up yet or invalidated) from the tasks table, and merges them:
-the figures are always exact, a missing rollup only costs time. A day is
+as sorted microseconds, in one row. A period then reads its whole rolled-up
+days from the rollup and everything else (today, its partial first and last
+days, a day not rolled up yet or invalidated) from the tasks table, and
+merges them: the figures are always exact, a missing rollup only costs time.
+Anything that writes completed tasks into past days (a bulk load, a repair)
+calls `invalidate_days` for them. A day is
 recounted while it is one of the last two closed days; a count that grew (a
 commit landed after the grace) marks it stale, and the worker rolls it again.
 """

@@ -599,13 +599,16 @@ def audit_key() -> None:
     help="timers leased at a time (small batches let other workers share the load)",
 )
 def worker(once: bool, interval: float, batch: int) -> None:
-    """Fire due timers (and sign a journal checkpoint every hour)."""
+    """Fire due timers, roll up the dashboard's waits of closed days, sign a checkpoint hourly."""
     import time
 
     eng = _engine()
     last_checkpoint = time.monotonic()
+    last_rollup = -float("inf")
     total = 0
     while True:
+        if time.monotonic() - last_rollup > 60 and eng.roll_up_waits(limit=20) < 20:
+            last_rollup = time.monotonic()  # caught up: again in a minute
         fired = eng.fire_due_timers(limit=batch)
         total += fired
         if once and not fired:

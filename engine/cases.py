@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Unpack
 from zoneinfo import ZoneInfo
@@ -55,6 +55,7 @@ from engine.timers import lease_due_timers
 from engine.users import Users
 from engine.views import Actor, CaseView, DeployedProcess, ProcessVersion, Role, TaskView
 from engine.visibility import Visibility
+from engine.waits import invalidate_days, roll_up
 from engine.writing import JournalDiverged, Writer
 
 __all__ = ["Engine", "JournalDiverged", "run_scenarios"]
@@ -407,6 +408,15 @@ class Engine:
     def dashboard(self, office: str, start: datetime, end: datetime) -> OfficeFigures | None:
         """An office's dashboard figures for the period [start, end); None for no such office."""
         return office_figures(self.db, office, start, end)
+
+    def roll_up_waits(self, limit: int = 50) -> int:
+        """Roll up the waits of up to `limit` closed office-days (engine.waits); return how many."""
+        return roll_up(self.db, self.clock.now(), limit)
+
+    def invalidate_waits(self, office: str | None, first: date, last: date) -> int:
+        """Mark rolled-up days stale (read live until rolled again); return how many."""
+        with self.db.engine.begin() as connection:
+            return invalidate_days(connection, office, first, last)
 
     # --- migration: running cases onto another version (engine/migration.py) ----------
 

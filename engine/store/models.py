@@ -6,12 +6,14 @@ are the source those migrations are checked against.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -45,6 +47,7 @@ __all__ = [
     "TimerRow",
     "TrackingCodeRow",
     "UserRow",
+    "WaitDayRow",
 ]
 
 
@@ -311,6 +314,26 @@ class FigureCounterRow(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     shard: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     value: Mapped[int] = mapped_column(BigInteger)
+
+
+class WaitDayRow(Base):
+    """The exact waits of an office's tasks completed on one day (engine.waits' rollup).
+
+    A day in the engine's default time zone. `tasks`: how many the office
+    completed that day when rolled up. `groups`: [grouping (desk or
+    element), key, how many] in the order their waits follow one another in
+    `waits`: microseconds, sorted within each group, little-endian 64-bit.
+    A stale day is read live until the worker rolls it again.
+    """
+
+    __tablename__ = "wait_days"
+    office: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    tasks: Mapped[int] = mapped_column(Integer)
+    rolled_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    stale: Mapped[bool] = mapped_column(Boolean)
+    groups: Mapped[list[Any]] = mapped_column(JSON)
+    waits: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class AccessRow(Base):

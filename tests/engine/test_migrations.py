@@ -20,4 +20,4 @@ def test_upgrading_twice_changes_nothing(make_engine, database_url: str) -> None
     eng: Engine = make_engine(database_url)
     eng.init_db()
     with eng.db.engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0009"
+        assert MigrationContext.configure(connection).get_current_revision() == "0010"

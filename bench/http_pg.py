@@ -61,6 +61,7 @@ class Client:
     """One keep-alive connection and what it measured."""
 
     port: int
+    measure_from: float  # requests sent earlier are the warm-up, not counted
     stop_at: float
     latencies: list[float] = field(default_factory=list)  # ms of each task completion
     others: int = 0  # starts and messages
@@ -88,7 +89,9 @@ class Client:
         if response.status not in (200, 201):
             self.errors.append(f"HTTP {response.status} {path}: {payload[:160]!r}")
             return None
-        if completion:
+        if sent < self.measure_from:
+            pass
+        elif completion:
             self.latencies.append((time.perf_counter() - sent) * 1000)
         else:
             self.others += 1
@@ -244,25 +247,31 @@ def run(
     clients: int,
     seconds: float,
     workload: str = "loop",
+    warmup: float = 0.0,
 ) -> dict[str, Any]:
-    """Completions per second, p50/p99 latency and errors of `clients` keep-alive clients."""
+    """Completions per second, p50/p99 latency and errors of `clients` keep-alive clients.
+
+    The clients start `warmup` seconds before the measured `seconds`: each web
+    process loads and compiles the deployed version on its first request.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     eng = open_engine(url, data_dir)
     eng.offices.add(OFFICE, "Kantor LTSA bench")
     make = _ltsa_workload if workload == "ltsa" else _loop_workload
-    drive = make(eng, clients, seconds)
+    drive = make(eng, clients, seconds + warmup)
     eng.close()
     server, port = _serve(url, data_dir, workers, threads)
     database = postmaster(url)
     try:
         _wait_for(port, server, seconds=60)
         time.sleep(2)  # every worker up
-        cpu_before = (cpu_ms(server.pid), cpu_ms(database), time.process_time())
-        started = time.perf_counter()
-        pool = [Client(port, started + seconds) for _ in range(clients)]
+        started = time.perf_counter() + warmup
+        pool = [Client(port, started, started + seconds) for _ in range(clients)]
         threads_ = [threading.Thread(target=drive, args=(c, n)) for n, c in enumerate(pool)]
         for thread in threads_:
             thread.start()
+        time.sleep(max(0.0, started - time.perf_counter()))
+        cpu_before = (cpu_ms(server.pid), cpu_ms(database), time.process_time())
         for thread in threads_:
             thread.join()
         elapsed = time.perf_counter() - started
@@ -286,6 +295,7 @@ def run(
         "threads": threads,
         "clients": clients,
         "seconds": round(elapsed, 1),
+        "warmup_s": warmup,
         "completions": len(every),
         "per_s": round(len(every) / elapsed, 1),
         "p50_ms": round(every[len(every) // 2], 1) if every else None,
@@ -311,6 +321,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--warmup", type=float, default=5, help="seconds not measured")
     parser.add_argument("--workdir", type=Path, default=Path("var/bench-http-pg"))
     args = parser.parse_args(argv)
     with temporary_postgres(fsync=True) as server:
@@ -323,6 +334,7 @@ def main(argv: list[str] | None = None) -> None:
             args.clients,
             args.seconds,
             args.workload,
+            args.warmup,
         )
     print(json.dumps(result, indent=1))
 

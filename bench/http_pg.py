@@ -199,15 +199,19 @@ def _processes() -> dict[int, tuple[int, int, str]]:
     return found
 
 
-def postmaster(server_url: str) -> int:
-    """The pid of the PostgreSQL server listening on the port of `server_url`."""
+def postmaster(server_url: str) -> int | None:
+    """The pid of the local PostgreSQL server on the port of `server_url` (None: not here)."""
     flag = f"-p {server_url.rsplit(':', 1)[1].split('/')[0]} "
-    return next(p for p, (_, _, cmd) in _processes().items() if "postgres" in cmd and flag in cmd)
+    found = [p for p, (_, _, cmd) in _processes().items() if "postgres" in cmd and flag in cmd]
+    return min(found) if found else None
 
 
-def cpu_ms(root: int) -> float:
-    """CPU milliseconds used so far by `root` and its children (Linux /proc)."""
+def cpu_ms(root: int | None) -> float:
+    """CPU milliseconds used so far by `root` and its children (Linux /proc); 0 for None."""
+    if root is None:
+        return 0.0
     every = _processes()
+
     tree, grown = {root}, True
     while grown:
         more = {pid for pid, (parent, _, _) in every.items() if parent in tree} - tree

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,13 @@ from engine.store import db
 pytestmark = pytest.mark.postgres
 
 
-def _drop_connections(url: str) -> None:
-    """End every other session of the database, as a server restart would."""
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+@pytest.fixture
+def dropped(postgres_url: str, tmp_path: Path) -> Iterator[Engine]:
+    """An engine whose pooled connection the server has just ended (as a restart would)."""
+    eng = Engine(database_url=postgres_url, data_dir=tmp_path)
+    eng.init_db()
+    eng.users.add("admin1", "admin")
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         ended = connection.execute(
             text(
@@ -26,37 +31,22 @@ def _drop_connections(url: str) -> None:
         ).scalar_one()
     admin.dispose()
     assert ended >= 1
-
-
-def _engine(url: str, tmp_path: Path) -> Engine:
-    eng = Engine(database_url=url, data_dir=tmp_path)
-    eng.init_db()
-    eng.users.add("admin1", "admin")
-    return eng
+    yield eng
+    eng.close()
 
 
 def test_a_connection_idle_past_the_limit_is_pinged_and_replaced(
-    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    dropped: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    eng = _engine(postgres_url, tmp_path)
     monkeypatch.setattr(db, "PING_AFTER_IDLE", 0.0)
-    try:
-        _drop_connections(postgres_url)
-        assert eng.users.get("admin1").role == "admin"  # no error: the dead one was replaced
-    finally:
-        eng.close()
+    assert dropped.users.get("admin1").role == "admin"  # no error: the dead one was replaced
 
 
 def test_a_connection_used_just_now_is_not_pinged(
-    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    dropped: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    eng = _engine(postgres_url, tmp_path)
     monkeypatch.setattr(db, "PING_AFTER_IDLE", 3600.0)
-    try:
-        _drop_connections(postgres_url)
-        # not pinged, so the dropped connection fails once; the pool then starts afresh
-        with pytest.raises(OperationalError):
-            eng.users.get("admin1")
-        assert eng.users.get("admin1").role == "admin"
-    finally:
-        eng.close()
+    # not pinged, so the dropped connection fails once; the pool then starts afresh
+    with pytest.raises(OperationalError):
+        dropped.users.get("admin1")
+    assert dropped.users.get("admin1").role == "admin"

@@ -49,7 +49,7 @@ from bench.workloads import LOOP_KEY, LTSA_KEY, ltsa_inputs
 from devtools.pgtemp import create_database, temporary_postgres
 from engine import Desk, Engine
 
-__all__ = ["WORKLOADS", "main", "run"]
+__all__ = ["WORKLOADS", "cpu_ms", "main", "postmaster", "run", "today_inputs"]
 
 PER_CASE = 20
 OFFICE = "bench"
@@ -102,7 +102,7 @@ Drive = Callable[[Client, int], None]
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _today_inputs(serial: int) -> list[Input]:
+def today_inputs(serial: int) -> list[Input]:
     """`ltsa_inputs` with its dates moved so that the case starts today.
 
     The server runs on the real clock, and the final verification checks that
@@ -165,7 +165,7 @@ def _ltsa_workload(eng: Engine, clients: int, seconds: float) -> Drive:
             if case is None:
                 return
             client.cases.append(case["id"])
-            for step in _today_inputs(serial):
+            for step in today_inputs(serial):
                 if not client.time_left():
                     return
                 if step.kind == "message":

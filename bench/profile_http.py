@@ -26,7 +26,7 @@ from pyinstrument import Profiler
 from sqlalchemy import event
 
 from bench.completion import open_engine
-from bench.http_pg import OFFICE, _today_inputs, cpu_ms, postmaster
+from bench.http_pg import OFFICE, cpu_ms, postmaster, today_inputs
 from bench.workloads import LTSA_KEY
 from devtools.pgtemp import create_database, temporary_postgres
 from engine import Desk
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
 
         for n in range(args.cases + 1):  # the first case warms the caches, unmeasured
             case = post("/api/v1/cases", {"process": LTSA_KEY, "data": {}}, tokens["disnaker"])
-            for step in _today_inputs(n + 1):
+            for step in today_inputs(n + 1):
                 if step.kind == "message":
                     path = f"/api/v1/cases/{case['id']}/messages/{step.name}"
                     case = post(path, {"data": step.data}, tokens["p3mi"])

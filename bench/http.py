@@ -21,7 +21,7 @@ from typing import Any
 from bench.completion import ACTOR, open_engine
 from bench.workloads import LOOP_KEY
 
-__all__ = ["http_completions"]
+__all__ = ["http_completions", "stop_server"]
 
 
 def _free_port() -> int:
@@ -41,6 +41,15 @@ def _wait_for(port: int, process: subprocess.Popen[bytes], seconds: float = 30) 
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("the web server did not start within 30 s")
+
+
+def stop_server(process: subprocess.Popen[bytes], seconds: float = 10) -> None:
+    """Terminate a server child process; kill it if it has not ended within `seconds`."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def http_completions(data_dir: Path, completions: int) -> dict[str, Any]:
@@ -111,8 +120,4 @@ def http_completions(data_dir: Path, completions: int) -> dict[str, Any]:
             "p95_ms": latencies[int(len(latencies) * 0.95)],
         }
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)

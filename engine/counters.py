@@ -67,13 +67,13 @@ def add_counts(
     if not rows:
         return
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(_TABLE)
+    # One statement (one round trip); its VALUES are upserted in order, so in key order.
+    statement = dialect.insert(_TABLE).values(rows)
     upsert = statement.on_conflict_do_update(
         index_elements=["office", "key", "shard"],
         set_={"value": _TABLE.c.value + statement.excluded.value},
     )
-    for row in rows:  # one by one, in key order
-        connection.execute(upsert, row)
+    connection.execute(upsert)
 
 
 def read_counts(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,8 @@ class DocumentStore:
         target = self.path_for(digest)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(f".{os.getpid()}.tmp")
+            # a name of its own: threads of one process may store the same content at once
+            temporary = target.with_suffix(f".{os.getpid()}.{secrets.token_hex(8)}.tmp")
             temporary.write_bytes(content)
             os.replace(temporary, target)
         return digest

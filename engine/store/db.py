@@ -7,17 +7,21 @@ and upgraded by Alembic, never by ``create_all``.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 __all__ = ["Database", "default_url"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+#: A pooled connection idle longer than this is pinged before use (seconds).
+PING_AFTER_IDLE = 1.0
 
 
 def default_url(data_dir: Path) -> str:
@@ -34,6 +38,31 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection before use only if it sat idle, not on every checkout.
+
+    SQLAlchemy's ``pool_pre_ping`` costs a round trip per checkout (two per API
+    request: the token lookup and the input). A connection handed back less
+    than `PING_AFTER_IDLE` ago was working then; one idle longer (the server
+    may have restarted or dropped it) is pinged, and replaced if dead.
+    """
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["ltsa_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("ltsa_idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as exc:  # the pool replaces the connection
+            raise DisconnectionError(f"ping failed: {exc}") from exc
+
+
 class Database:
     """One database: a SQLAlchemy engine and a session factory."""
 
@@ -44,10 +73,12 @@ class Database:
         if self.is_sqlite:
             options["connect_args"] = {"check_same_thread": False, "timeout": 10}
         else:
-            options.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+            options.update(pool_size=10, max_overflow=20)
         self.engine: Engine = create_engine(url, **options)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        else:
+            _ping_when_idle(self.engine)
         # For one-statement reads (the per-request user lookup, the dashboard): on
         # PostgreSQL without BEGIN and ROLLBACK, two round trips fewer per request.
         self.reads: Engine = (

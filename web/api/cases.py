@@ -28,8 +28,9 @@ blp = Blueprint("api_cases", __name__, description="Cases of the one-stop servic
 
 @blp.route("", methods=["POST"])
 @allow(Role.OFFICER, Role.ADMIN)
-@blp.arguments(CaseStartSchema)
-@blp.arguments(IdempotencyHeaders, location="headers")
+# instances, not classes: webargs would build a schema from a class on every request
+@blp.arguments(CaseStartSchema())
+@blp.arguments(IdempotencyHeaders(), location="headers")
 @blp.response(201, CaseSchema)
 @blp.alt_response(422, schema="Error")
 @blp.alt_response(404, schema="Error")
@@ -73,8 +74,8 @@ def get_case(case_id: int) -> Any:
 
 @blp.route("/<int:case_id>/messages/<name>", methods=["POST"])
 @allow(Role.OFFICER, Role.ADMIN)
-@blp.arguments(MessageSchema)
-@blp.arguments(IdempotencyHeaders, location="headers")
+@blp.arguments(MessageSchema())
+@blp.arguments(IdempotencyHeaders(), location="headers")
 @blp.response(200, CaseSchema)
 @blp.alt_response(404, schema="Error")
 @blp.alt_response(409, schema="Error")

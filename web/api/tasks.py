@@ -78,8 +78,9 @@ def get_task(task_id: int) -> Any:
 
 @blp.route("/<int:task_id>/complete", methods=["POST"])
 @allow(Role.OFFICER)
-@blp.arguments(CompleteSchema)
-@blp.arguments(IdempotencyHeaders, location="headers")
+# instances, not classes: webargs would build a schema from a class on every request
+@blp.arguments(CompleteSchema())
+@blp.arguments(IdempotencyHeaders(), location="headers")
 @blp.response(200, CaseSchema)
 @blp.alt_response(422, schema="Error", description=FORM_REFUSAL)
 @blp.doc(**checked_beyond_schema(FORM_REFUSAL))

@@ -76,17 +76,16 @@ class HeldTask:
 
 
 class ClaimsHeld(Conflict):
-    """A user cannot leave an office while holding claimed tasks there (unless released)."""
+    """A change would leave the user holding claimed tasks they can no longer work."""
 
     code = "claims_held"
 
     def __init__(self, name: str, tasks: Sequence[HeldTask]) -> None:
         self.tasks = tuple(tasks)
         listed = ", ".join(f"task {t.id} of case {t.case_id} ({t.title})" for t in self.tasks)
-        offices = ", ".join(sorted({t.office for t in self.tasks}))
         super().__init__(
-            f"{name} holds claimed tasks in office {offices}: {listed}; "
-            "give them back to their desk first, or release them with the move"
+            f"{name} holds claimed tasks they could no longer work: {listed}; "
+            "give them back to their desk first, or release them with the change"
         )
 
 
@@ -210,21 +209,23 @@ class Users:
         `office` is an office code, or "" for national (not for officers and
         heads of office, who belong to one); None leaves it as it is. A user
         who becomes an officer or head of office without one goes to the
-        default office, as in `add`. Ready tasks the user has claimed in an
-        office they leave would be stranded (no one else may complete them,
-        and they no longer see them): the move is refused, naming them,
+        default office, as in `add`. Ready tasks the user has claimed and could
+        no longer work after the change (an office they leave, a desk taken
+        away, a role without desks, the account deactivated) would be stranded:
+        no one else may complete them. The change is refused, naming them,
         unless `release_claims`, which gives them back to their desk in the
         same transaction.
 
         Raises:
             NotFound: no such user.
             ValidationFailed: bad role, desk, password or office; nothing changed.
-            ClaimsHeld: the user holds claimed tasks in the office they leave.
+            ClaimsHeld: the user holds claimed tasks they could no longer work.
         """
         with self.db.session() as session, session.begin():
             row = session.scalar(select(UserRow).where(UserRow.name == name))
             if row is None:
                 raise NotFound(f"user {name!r} does not exist")
+            before = _view(row)
             if role is not None:
                 if _role_errors(role):
                     raise ValidationFailed({"role": _role_errors(role)})
@@ -242,8 +243,10 @@ class Users:
                 row.password_hash = _hasher.hash(password)
                 row.failed_logins = 0
                 row.locked_until = None
-            _move(session, row, office, release_claims)
-            return _view(row)
+            _move(session, row, office)
+            after = _view(row)
+            _strand_no_claims(session, before, after, release_claims)
+            return after
 
     def authenticate(self, name: str, password: str) -> User | None:
         """The user if the password is right and the account not locked.
@@ -293,7 +296,7 @@ class Users:
         return _view(row) if row is not None and row.active else None
 
 
-def _move(session: Session, row: UserRow, office: str | None, release_claims: bool) -> None:
+def _move(session: Session, row: UserRow, office: str | None) -> None:
     """Put a user (already given their new role) in `office`; see `Users.update`."""
     target = row.office if office is None else (office or None)
     if target is None and row.role in _OFFICE_ROLES:
@@ -304,16 +307,28 @@ def _move(session: Session, row: UserRow, office: str | None, release_claims: bo
         target = DEFAULT_OFFICE
     if target is not None and session.get(OfficeRow, target) is None:
         raise ValidationFailed({"office": [f"unknown office: {target}"]})
-    if target == row.office:
-        return
     row.office = target
-    if target is None:
-        return  # national: sees every office, nothing is stranded
-    held = select(TaskRow).where(
-        TaskRow.assignee == row.name, TaskRow.state == "ready", TaskRow.office != target
-    )
-    stranded = session.scalars(held.order_by(TaskRow.id).with_for_update()).all()
+
+
+def _strand_no_claims(session: Session, before: User, after: User, release_claims: bool) -> None:
+    """Refuse (or, with `release_claims`, give back) the claims a change takes from the user.
+
+    A claimed ready task is stranded when the user could work it before the
+    change and cannot after: no one else may complete it.
+    """
+    held = select(TaskRow).where(TaskRow.assignee == before.name, TaskRow.state == "ready")
+    stranded = [
+        task
+        for task in session.scalars(held.order_by(TaskRow.id).with_for_update())
+        if _may_work(before, task) and not _may_work(after, task)
+    ]
     if stranded and not release_claims:
-        raise ClaimsHeld(row.name, [HeldTask(t.id, t.case_id, t.title, t.office) for t in stranded])
+        raise ClaimsHeld(
+            after.name, [HeldTask(t.id, t.case_id, t.title, t.office) for t in stranded]
+        )
     for task in stranded:
         task.assignee = None
+
+
+def _may_work(user: User, task: TaskRow) -> bool:
+    return user.active and user.actor.sees(task.office) and user.actor.may_act_at(task.desk)

@@ -55,6 +55,30 @@ def test_a_move_is_refused_naming_the_tasks_held_in_the_office_left(root: Engine
     assert {t.id for t in inbox} == {kept_id}
 
 
+@pytest.mark.parametrize(
+    "change",
+    [{"active": False}, {"role": "auditor"}, {"desks": ["dukcapil"]}],
+    ids=["deactivated", "no-longer-an-officer", "desk-taken-away"],
+)
+def test_any_change_that_strands_a_claim_is_refused_until_released(
+    root: Engine, change: dict[str, object]
+) -> None:
+    case_id, task_id = _claimed_register_task(root, "utama")
+    assert root.get_task(task_id).desk == "disnaker"
+    root.users.update("sri", password="kata-sandi-baru")  # her claim is not touched: allowed
+    with pytest.raises(ClaimsHeld) as refused:
+        root.users.update("sri", **change)
+    assert [(t.id, t.case_id) for t in refused.value.tasks] == [(task_id, case_id)]
+    assert "could no longer work" in str(refused.value)
+    sri = root.users.get("sri")
+    assert (sri.role, sri.desks, sri.active) == ("officer", DESKS, True)  # nothing changed
+    assert root.get_task(task_id).assignee == "sri"
+
+    root.users.update("sri", release_claims=True, **change)
+    assert root.get_task(task_id).assignee is None  # back at the disnaker desk
+    root.claim(task_id, Actor("budi", "officer", ("disnaker",), "utama"))  # a colleague takes it
+
+
 def test_an_unknown_office_is_refused_by_name_and_nothing_changes(two: Engine) -> None:
     with pytest.raises(ValidationFailed) as refused:
         two.users.update("sri", desks=["dinkes"], active=False, office="atlantis")

@@ -358,8 +358,6 @@ class Engine:
                 continue  # fired meanwhile, or the case has ended
         return fired
 
-    # --- the one write path -----------------------------------------------------
-
     # --- claims ---------------------------------------------------------------------
 
     def claim(self, task_id: int, actor: Actor) -> TaskView:
@@ -380,8 +378,6 @@ class Engine:
             return self.reader.task_view(
                 session, set_assignee(session, task_id, actor, claim=False)
             )
-
-    # --- idempotency ---------------------------------------------------------------
 
     # --- reading --------------------------------------------------------------------
 

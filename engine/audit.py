@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 from engine.definitions import ProcessBundle
 from engine.errors import EngineError, NotFound, known_id
 from engine.journal import JournalEvent, canonical_json, sha256_hex
+from engine.keyfiles import stored_bytes
 from engine.reading import event_from_row
 from engine.state import CaseState, LoadedVersion
 from engine.store.db import Database
@@ -102,18 +102,8 @@ class Auditor:
 
     def _private_key(self) -> Ed25519PrivateKey:
         path = self.dir / "ed25519.pem"
-        if not path.exists():
-            self.dir.mkdir(parents=True, exist_ok=True)
-            key = Ed25519PrivateKey.generate()
-            pem = key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(pem)
-        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        pem = stored_bytes(path, _new_private_key)  # processes starting together share one
+        loaded = serialization.load_pem_private_key(pem, password=None)
         if not isinstance(loaded, Ed25519PrivateKey):
             raise EngineError(f"{path} is not an Ed25519 key")
         return loaded
@@ -381,3 +371,11 @@ def _encoded_files(session: Session, version: ProcessVersionRow) -> dict[str, st
         assert stored is not None
         files[entry["name"]] = base64.b64encode(stored.content).decode()
     return files
+
+
+def _new_private_key() -> bytes:
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )

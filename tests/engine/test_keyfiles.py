@@ -19,3 +19,14 @@ def test_every_engine_on_a_data_dir_reads_the_one_key_made_on_first_use(make_eng
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert not [p for p in first.data_dir.iterdir() if p.name.startswith(".")]  # no temporary
     assert first.installation_key("other_key") != key
+
+
+def test_engines_starting_together_sign_with_the_one_signing_key(make_engine) -> None:
+    engines: list[Engine] = [make_engine() for _ in range(4)]  # a fresh data dir, no key yet
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        keys = set(pool.map(lambda e: e.public_key(), engines))
+    (key,) = keys
+    assert key.startswith("-----BEGIN PUBLIC KEY-----")
+    (path,) = (engines[0].data_dir).rglob("ed25519.pem")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temporary

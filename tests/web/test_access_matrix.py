@@ -79,6 +79,7 @@ EXPECTED: dict[str, set[str]] = {
     "public.complaint": ANYONE,
     "public.complaint_status": ANYONE,
     "api_public.requirements": ANYONE,
+    "api_public.offices": ANYONE,
     "api_public.file_complaint": ANYONE,
     "api_public.status": ANYONE,
     "api_public.complaint": ANYONE,

@@ -210,6 +210,7 @@ OPERATION_IDS = [
     ("POST", "/api/v1/processes/test"),
     ("POST", "/api/v1/public/complaints"),
     ("GET", "/api/v1/public/complaints/{code}"),
+    ("GET", "/api/v1/public/offices"),
     ("GET", "/api/v1/public/requirements"),
     ("GET", "/api/v1/public/status"),
     ("POST", "/api/v1/processes/{key}/migrations"),

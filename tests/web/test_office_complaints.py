@@ -63,3 +63,18 @@ def test_a_case_page_shows_only_complaints_of_the_readers_office(
     assert f'href="/cases/{there}"' not in officer
     auditor = as_user("auditor").get(f"/cases/{case_id}").text  # national
     assert f'href="/cases/{here}"' in auditor and f'href="/cases/{there}"' in auditor
+
+
+def test_the_public_api_lists_the_offices_a_complaint_may_name(
+    client: FlaskClient, two: Engine
+) -> None:
+    listed = client.get("/api/v1/public/offices")  # no account
+    assert listed.status_code == 200
+    assert listed.json == [{"code": o.code, "name": o.name} for o in two.offices.list()]
+    assert {"code": "indramayu", "name": "LTSA Kabupaten Indramayu"} in listed.json
+    filed = client.post(
+        "/api/v1/public/complaints", json={"data": COMPLAINT, "office": "indramayu"}
+    )
+    assert filed.status_code == 201
+    (case,) = two.list_cases(process_key="pengaduan")
+    assert case.office == "indramayu"

@@ -16,12 +16,15 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import TooManyRequests
 
 from web.access import public
+from web.app_engine import engine_of
 from web.i18n import current_locale
 from web.public import public_desk, within_limit
 
 __all__ = ["blp"]
 
 blp = Blueprint("api_public", __name__, description="Public information, no account needed")
+#: In the OpenAPI document: these operations need no credentials.
+no_account = blp.doc(security=[])
 
 
 class ComplaintFilingSchema(Schema):
@@ -31,9 +34,16 @@ class ComplaintFilingSchema(Schema):
     office = fields.String(
         load_default=None,
         metadata={
-            "description": "the office's code, one of the offices (default: the default office)"
+            "description": "the office's code, one of GET /offices (default: the default office)"
         },
     )
+
+
+class OfficeSchema(Schema):
+    """An LTSA office a complaint may go to."""
+
+    code = fields.String(required=True, metadata={"example": "utama"})
+    name = fields.String(required=True)
 
 
 class StatusQuery(Schema):
@@ -50,14 +60,25 @@ def _limit(scope: str) -> None:
 
 @blp.route("/requirements", methods=["GET"])
 @public
+@no_account
 @blp.alt_response(404, schema="Error", description="the placement process is not deployed")
 def requirements() -> Any:
     """The requirements and procedure, derived from the deployed processes and DMN tables."""
     return dataclasses.asdict(public_desk().requirements())
 
 
+@blp.route("/offices", methods=["GET"])
+@public
+@no_account
+@blp.response(200, OfficeSchema(many=True))
+def offices() -> Any:
+    """The offices, by code: what a complaint's `office` may name."""
+    return engine_of().offices.list()
+
+
 @blp.route("/complaints", methods=["POST"])
 @public
+@no_account
 @blp.arguments(ComplaintFilingSchema)
 @blp.alt_response(422, schema="Error")
 @blp.alt_response(429, schema="Error")
@@ -72,6 +93,7 @@ def file_complaint(body: dict[str, Any]) -> Any:
 
 @blp.route("/status", methods=["GET"])
 @public
+@no_account
 @blp.arguments(StatusQuery, location="query")
 @blp.alt_response(404, schema="Error")
 @blp.alt_response(429, schema="Error")
@@ -84,6 +106,7 @@ def status(query: dict[str, Any]) -> Any:
 
 @blp.route("/complaints/<code>", methods=["GET"])
 @public
+@no_account
 @blp.alt_response(404, schema="Error")
 @blp.alt_response(429, schema="Error")
 def complaint(code: str) -> Any:

@@ -25,7 +25,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -61,6 +61,7 @@ RECHECK_DAYS = 2
 _ZONE = ZoneInfo(DEFAULT_TIMEZONE)
 _DAY = timedelta(days=1)
 _MICRO = timedelta(microseconds=1)
+N = TypeVar("N", int, float)
 Groups = dict[tuple[str, str], "array[int]"]  # ("desk" | "element", key) -> waits in µs
 
 
@@ -75,9 +76,10 @@ class Waiting:
 
 def percentile(values: list[float], share: float) -> float | None:
     """The nearest-rank percentile (the smallest value with `share` of values at or below)."""
-    if not values:
-        return None
-    ordered = sorted(values)
+    return _nearest_rank(sorted(values), share) if values else None
+
+
+def _nearest_rank(ordered: list[N], share: float) -> N:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
@@ -86,8 +88,7 @@ def _waiting(micros: array[int]) -> Waiting:
     ordered = sorted(micros)
     n = len(ordered)
     middle = [ordered[(n - 1) // 2] / 1e6, ordered[n // 2] / 1e6]
-    p90 = ordered[max(0, math.ceil(0.9 * n) - 1)] / 1e6
-    return Waiting(n, statistics.median(middle), p90)
+    return Waiting(n, statistics.median(middle), _nearest_rank(ordered, 0.9) / 1e6)
 
 
 def _start(day: date) -> datetime:
